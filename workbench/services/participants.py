@@ -1,0 +1,99 @@
+"""Participants (pseudonym, group, attributes) and the batch-import manifest (CSV or YAML)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from workbench.errors import InputError
+from workbench.store.study import Study, User, now
+
+GROUPS = ("survivor", "stakeholder", "other")
+# Manifest columns that describe the import rather than the participant.
+_IMPORT_KEYS = {"file", "participant", "group", "language", "interview_date", "interviewer",
+                "interviewer_speaker", "attributes"}
+
+
+@dataclass(frozen=True)
+class ParticipantInfo:
+    """Who a transcript is with."""
+
+    pseudonym: str
+    group: str = "other"
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.pseudonym or not self.pseudonym.strip():
+            raise InputError("a participant needs a pseudonym")
+        if self.group not in GROUPS:
+            raise InputError(f"participant group must be one of {', '.join(GROUPS)}, not {self.group!r}")
+
+    @classmethod
+    def from_manifest(cls, entry: dict[str, Any], *, source: str) -> ParticipantInfo:
+        """Build from a manifest entry; unknown columns become attributes."""
+        if not entry.get("participant"):
+            raise InputError("the manifest entry names no participant", source=source)
+        attributes = dict(entry.get("attributes") or {})
+        attributes.update({k: v for k, v in entry.items() if k not in _IMPORT_KEYS and v not in (None, "")})
+        return cls(str(entry["participant"]), str(entry.get("group") or "other"), attributes)
+
+
+def ensure_participant(study: Study, info: ParticipantInfo, *, actor: User) -> int:
+    """The participant's id, created if new; call inside a write transaction."""
+    row = study.db.execute("SELECT id, participant_group FROM participants WHERE pseudonym = ?",
+                           [info.pseudonym]).fetchone()
+    if row:
+        if row[1] != info.group:
+            raise InputError(f"participant {info.pseudonym!r} is already in the study as {row[1]}, not {info.group}")
+        return row[0]
+    pid = study.db.execute(
+        "INSERT INTO participants (pseudonym, participant_group, attributes, created_at, created_by) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [info.pseudonym, info.group, json.dumps(info.attributes, ensure_ascii=False, default=str), now(), actor.id],
+    ).lastrowid
+    study.audit(actor, "create", "participant", pid, {"group": info.group})
+    return pid
+
+
+def list_participants(study: Study) -> list[dict[str, Any]]:
+    """Participants with their transcript counts."""
+    rows = study.db.execute(
+        "SELECT p.id, p.pseudonym, p.participant_group, p.attributes, "
+        "(SELECT count(*) FROM transcripts t WHERE t.participant_id = p.id) FROM participants p ORDER BY p.pseudonym"
+    ).fetchall()
+    return [{"id": r[0], "pseudonym": r[1], "group": r[2], "attributes": json.loads(r[3]), "transcripts": r[4]}
+            for r in rows]
+
+
+def load_manifest(path: str | Path) -> dict[str, dict[str, Any]]:
+    """Read a manifest (YAML list or CSV with a 'file' column) keyed by file name."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as err:
+        raise InputError("no such manifest", source=str(path)) from err
+    except UnicodeDecodeError as err:
+        raise InputError("the manifest is not UTF-8 text", source=path.name) from err
+    if path.suffix.lower() == ".csv":
+        entries = [(n + 2, dict(row)) for n, row in enumerate(csv.DictReader(io.StringIO(text)))]
+    else:
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
+            raise InputError(f"not valid YAML: {err}", source=path.name, line=mark.line + 1 if mark else None) from err
+        if not isinstance(data, list):
+            raise InputError("a YAML manifest is a list of entries (- file: ...)", source=path.name)
+        entries = [(None, e) for e in data]
+    manifest: dict[str, dict[str, Any]] = {}
+    for line, entry in entries:
+        if not isinstance(entry, dict) or not entry.get("file"):
+            raise InputError("every entry needs a 'file'", source=path.name, line=line)
+        manifest[Path(str(entry["file"])).name] = entry
+    return manifest

@@ -1,0 +1,182 @@
+"""The study file's schema as named migrations; never edit one that has shipped, add a new one."""
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("workbench")
+
+_INITIAL = [
+    """CREATE TABLE study_meta (
+        key TEXT PRIMARY KEY,
+        value TEXT
+    )""",
+    """CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        display_name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'coder', 'reviewer')),
+        password_hash TEXT,
+        active INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        created_by INTEGER REFERENCES users(id)
+    )""",
+    """CREATE TABLE participants (
+        id INTEGER PRIMARY KEY,
+        pseudonym TEXT NOT NULL UNIQUE,
+        participant_group TEXT NOT NULL CHECK (participant_group IN ('survivor', 'stakeholder', 'other')),
+        attributes TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL,
+        created_by INTEGER NOT NULL REFERENCES users(id)
+    )""",
+    """CREATE TABLE transcripts (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        participant_id INTEGER REFERENCES participants(id),
+        source_name TEXT NOT NULL,
+        stem TEXT NOT NULL,
+        format TEXT NOT NULL,
+        encoding TEXT NOT NULL,
+        language TEXT NOT NULL CHECK (language IN ('en', 'zh', 'mixed')),
+        text TEXT NOT NULL,
+        sha256 TEXT NOT NULL UNIQUE,
+        text_hash TEXT NOT NULL,
+        interview_date TEXT,
+        interviewer TEXT,
+        interviewer_speaker TEXT,
+        speakers TEXT NOT NULL DEFAULT '[]',
+        created_at TEXT NOT NULL,
+        created_by INTEGER NOT NULL REFERENCES users(id)
+    )""",
+    "CREATE INDEX idx_transcripts_stem ON transcripts(stem)",
+    """CREATE TABLE segments (
+        id INTEGER PRIMARY KEY,
+        transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('turn', 'sentence')),
+        turn_id INTEGER REFERENCES segments(id),
+        seq INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        speaker TEXT,
+        is_interviewer INTEGER NOT NULL DEFAULT 0,
+        language TEXT NOT NULL,
+        t_start_ms INTEGER,
+        t_end_ms INTEGER,
+        words TEXT NOT NULL DEFAULT '',
+        CHECK (start >= 0 AND "end" >= start)
+    )""",
+    "CREATE INDEX idx_segments_transcript ON segments(transcript_id, kind, start)",
+    """CREATE TABLE frameworks (
+        id TEXT PRIMARY KEY,
+        title_en TEXT NOT NULL,
+        title_zh TEXT,
+        published TEXT,
+        source TEXT,
+        pillars TEXT NOT NULL DEFAULT '[]'
+    )""",
+    """CREATE TABLE measures (
+        id TEXT PRIMARY KEY,
+        framework_id TEXT NOT NULL REFERENCES frameworks(id),
+        pillar TEXT NOT NULL,
+        kind TEXT,
+        title_en TEXT NOT NULL,
+        title_zh TEXT,
+        description_en TEXT,
+        description_zh TEXT,
+        source TEXT,
+        position INTEGER NOT NULL DEFAULT 0
+    )""",
+    """CREATE TABLE codes (
+        id TEXT PRIMARY KEY,
+        parent_id TEXT REFERENCES codes(id),
+        codebook_id TEXT NOT NULL,
+        name_en TEXT NOT NULL,
+        name_zh TEXT,
+        definition_en TEXT,
+        definition_zh TEXT,
+        include TEXT NOT NULL DEFAULT '[]',
+        exclude TEXT NOT NULL DEFAULT '[]',
+        examples TEXT NOT NULL DEFAULT '[]',
+        keywords TEXT NOT NULL DEFAULT '{}',
+        color TEXT,
+        position INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'merged', 'deleted')),
+        merged_into TEXT REFERENCES codes(id),
+        created_at TEXT NOT NULL,
+        created_by INTEGER NOT NULL REFERENCES users(id),
+        updated_at TEXT,
+        updated_by INTEGER REFERENCES users(id)
+    )""",
+    """CREATE TABLE code_measures (
+        code_id TEXT NOT NULL REFERENCES codes(id),
+        measure_id TEXT NOT NULL REFERENCES measures(id),
+        PRIMARY KEY (code_id, measure_id)
+    )""",
+    """CREATE TABLE suggestions (
+        id INTEGER PRIMARY KEY,
+        transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        code_id TEXT NOT NULL REFERENCES codes(id),
+        method TEXT NOT NULL,
+        model_version TEXT NOT NULL,
+        score REAL NOT NULL,
+        evidence TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'accepted', 'rejected')),
+        created_at TEXT NOT NULL,
+        decided_by INTEGER REFERENCES users(id),
+        decided_at TEXT
+    )""",
+    "CREATE INDEX idx_suggestions_transcript ON suggestions(transcript_id, status)",
+    """CREATE TABLE codings (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        code_id TEXT NOT NULL REFERENCES codes(id),
+        coder_id INTEGER NOT NULL REFERENCES users(id),
+        snippet TEXT NOT NULL,
+        text_hash TEXT NOT NULL,
+        assessment TEXT CHECK (assessment IN ('facilitator', 'barrier', 'neutral')),
+        memo TEXT,
+        origin TEXT NOT NULL DEFAULT 'manual' CHECK (origin IN ('manual', 'suggestion', 'import', 'reference')),
+        suggestion_id INTEGER REFERENCES suggestions(id),
+        created_at TEXT NOT NULL,
+        updated_at TEXT,
+        CHECK (start >= 0 AND "end" > start)
+    )""",
+    "CREATE INDEX idx_codings_transcript ON codings(transcript_id, start)",
+    "CREATE INDEX idx_codings_code ON codings(code_id)",
+    """CREATE TABLE memos (
+        id INTEGER PRIMARY KEY,
+        target_type TEXT NOT NULL CHECK (target_type IN ('study', 'transcript', 'code', 'coding', 'participant')),
+        target_id TEXT NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        body TEXT NOT NULL,
+        author_id INTEGER NOT NULL REFERENCES users(id),
+        created_at TEXT NOT NULL,
+        updated_at TEXT
+    )""",
+    "CREATE INDEX idx_memos_target ON memos(target_type, target_id)",
+    """CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        user_id INTEGER REFERENCES users(id),
+        action TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        entity_id TEXT,
+        detail TEXT NOT NULL DEFAULT '{}'
+    )""",
+]
+
+
+@migrations(name="0001_initial")
+def initial(db: Database) -> None:
+    """Create every table of the first release."""
+    for statement in _INITIAL:
+        db.execute(statement)
+
+
+def migrate(db: Database) -> None:
+    """Apply pending migrations."""
+    migrations.apply(db)

@@ -1,0 +1,229 @@
+"""The study file: opening it, users, attributed and permission-checked writes, the audit log."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from workbench.errors import AuthError, DuplicateError, InputError, NotFoundError
+from workbench.store import passwords, permissions
+from workbench.store.schema import migrate
+
+SYSTEM_USER = "system"
+
+
+def now() -> str:
+    """The current UTC time as ISO 8601 text (what every 'at' column stores)."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class User:
+    """A person (or the system account) who acts on the study."""
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+
+    def may(self, action: str) -> bool:
+        """Whether this user's role allows an action."""
+        return permissions.allowed(self.role, action)
+
+
+class Study:
+    """One study in one SQLite file."""
+
+    def __init__(self, db: Database, path: str):
+        self.db = db
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = False) -> Study:
+        """Open a study file (creating it if asked), migrating it to the current schema."""
+        path = str(path)
+        if path != ":memory:" and not create and not Path(path).exists():
+            raise NotFoundError(f"no study file at {path} (create one with: workbench init {path})")
+        if path != ":memory:" and Path(path).exists() and not _looks_like_sqlite(Path(path)):
+            raise InputError("this is not a study file (not an SQLite database)", source=path)
+        conn = sqlite3.connect(path, check_same_thread=False, timeout=10)
+        db = Database(conn)
+        if path != ":memory:":
+            db.enable_wal()
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA busy_timeout = 10000")
+        migrate(db)
+        study = cls(db, path)
+        study._ensure_system_user()
+        return study
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def __enter__(self) -> Study:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- metadata ---------------------------------------------------------------------------
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        """A study metadata value."""
+        row = self.db.execute("SELECT value FROM study_meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str, *, by: str) -> None:
+        """Set a study metadata value."""
+        with self.writing(by=by, action="study.configure") as actor:
+            self.put_meta(key, value)
+            self.audit(actor, "set", "study_meta", key, {})
+
+    def put_meta(self, key: str, value: str) -> None:
+        """Store a metadata value as part of a write already checked by `writing`."""
+        self.db["study_meta"].upsert({"key": key, "value": value}, pk="key")
+
+    # -- users -------------------------------------------------------------------------------
+    def _ensure_system_user(self) -> None:
+        if self.db.execute("SELECT 1 FROM users WHERE username = ?", [SYSTEM_USER]).fetchone():
+            return
+        with self.db.atomic():
+            self.db["users"].insert(
+                {"username": SYSTEM_USER, "display_name": "Command line / system", "role": "admin",
+                 "password_hash": None, "created_at": now(), "created_by": None}
+            )
+
+    def user(self, username: str) -> User:
+        """Look a user up by username."""
+        row = self.db.execute(
+            "SELECT id, username, display_name, role FROM users WHERE username = ? AND active = 1", [username]
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no user {username!r} in this study")
+        return User(*row)
+
+    def users(self, *, include_system: bool = False) -> list[User]:
+        """All active users, by username."""
+        rows = self.db.execute(
+            "SELECT id, username, display_name, role FROM users WHERE active = 1 ORDER BY username"
+        ).fetchall()
+        return [User(*r) for r in rows if include_system or r[1] != SYSTEM_USER]
+
+    def add_user(self, *, username: str, role: str, password: str, display_name: str | None = None,
+                 by: str = SYSTEM_USER) -> User:
+        """Create a login account."""
+        if role not in permissions.ROLES:
+            raise InputError(f"role must be one of {', '.join(permissions.ROLES)}, not {role!r}")
+        if not username or not username.replace("_", "").replace("-", "").replace(".", "").isalnum():
+            raise InputError(f"username {username!r} must be letters, digits, '.', '_' or '-'")
+        if len(password) < 8:
+            raise InputError("password must have at least 8 characters")
+        with self.writing(by=by, action="users.manage") as actor:
+            if self.db.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
+                raise DuplicateError(f"user {username!r} already exists")
+            user_id = self.db["users"].insert(
+                {"username": username, "display_name": display_name or username, "role": role,
+                 "password_hash": passwords.hash_password(password), "created_at": now(),
+                 "created_by": actor.id}
+            ).last_pk
+            self.audit(actor, "create", "user", username, {"role": role})
+        return self.user(username)
+
+    def set_password(self, *, username: str, password: str, by: str = SYSTEM_USER) -> None:
+        """Reset a user's password."""
+        if len(password) < 8:
+            raise InputError("password must have at least 8 characters")
+        target = self.user(username)
+        with self.writing(by=by, action="users.manage") as actor:
+            self.db.execute("UPDATE users SET password_hash = ? WHERE id = ?",
+                            [passwords.hash_password(password), target.id])
+            self.audit(actor, "reset_password", "user", username, {})
+
+    def authenticate(self, username: str, password: str) -> User:
+        """The user whose password this is, or AuthError (same message whatever was wrong)."""
+        row = self.db.execute(
+            "SELECT password_hash FROM users WHERE username = ? AND active = 1", [username]
+        ).fetchone()
+        if row is None or not passwords.verify_password(row[0], password):
+            raise AuthError("unknown username or wrong password")
+        return self.user(username)
+
+    # -- writes ------------------------------------------------------------------------------
+    @contextmanager
+    def writing(self, *, by: str | User, action: str) -> Iterator[User]:
+        """One permission-checked, all-or-nothing write by a named user."""
+        actor = by if isinstance(by, User) else self.user(by)
+        permissions.require(username=actor.username, role=actor.role, action=action)
+        with self.db.atomic():
+            yield actor
+
+    def audit(self, actor: User, action: str, entity: str, entity_id: Any, detail: dict[str, Any]) -> None:
+        """Record who did what; detail must never carry transcript text."""
+        if actor.username == SYSTEM_USER:
+            detail = {**detail, "os_user": _os_user()}
+        self.db["audit_log"].insert(
+            {"at": now(), "user_id": actor.id, "action": action, "entity": entity,
+             "entity_id": None if entity_id is None else str(entity_id),
+             "detail": json.dumps(detail, ensure_ascii=False)}
+        )
+
+    def recent_activity(self, *, limit: int = 20) -> list[dict[str, Any]]:
+        """The latest audit entries with usernames."""
+        rows = self.db.execute(
+            "SELECT a.at, u.username, a.action, a.entity, a.entity_id FROM audit_log a "
+            "LEFT JOIN users u ON u.id = a.user_id ORDER BY a.id DESC LIMIT ?", [limit]
+        ).fetchall()
+        return [dict(zip(("at", "user", "action", "entity", "entity_id"), r)) for r in rows]
+
+    # -- lookups -----------------------------------------------------------------------------
+    def transcript_id(self, ref: str | int) -> int:
+        """Resolve a transcript given by id or by its source file's stem."""
+        text = str(ref)
+        if text.isdigit():
+            row = self.db.execute("SELECT id FROM transcripts WHERE id = ?", [int(text)]).fetchone()
+            if row:
+                return row[0]
+        rows = self.db.execute("SELECT id FROM transcripts WHERE stem = ? OR source_name = ?", [text, text]).fetchall()
+        if not rows:
+            raise NotFoundError(f"no transcript {text!r} (give its id or its file name without extension)")
+        if len(rows) > 1:
+            raise InputError(f"{len(rows)} transcripts are called {text!r}; give the id instead")
+        return rows[0][0]
+
+    def counts(self) -> dict[str, int]:
+        """How many of each thing the study holds."""
+        queries = {
+            "transcripts": "SELECT count(*) FROM transcripts",
+            "participants": "SELECT count(*) FROM participants",
+            "segments": "SELECT count(*) FROM segments",
+            "codes": "SELECT count(*) FROM codes WHERE status = 'active'",
+            "codings": "SELECT count(*) FROM codings",
+            "users": f"SELECT count(*) FROM users WHERE active = 1 AND username != '{SYSTEM_USER}'",
+            "memos": "SELECT count(*) FROM memos",
+            "measures": "SELECT count(*) FROM measures",
+            "suggestions": "SELECT count(*) FROM suggestions",
+        }
+        return {key: self.db.execute(sql).fetchone()[0] for key, sql in queries.items()}
+
+
+def _looks_like_sqlite(path: Path) -> bool:
+    if path.stat().st_size == 0:
+        return True
+    with path.open("rb") as fh:
+        return fh.read(16) == b"SQLite format 3\x00"
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        return "unknown"

@@ -1,0 +1,1 @@
+"""Text: reading files, normalising, offsets, speaker turns, language and segmentation."""

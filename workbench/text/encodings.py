@@ -1,0 +1,82 @@
+"""Turning a file's bytes into text: BOMs, UTF-16, legacy Chinese encodings, binary refusal."""
+
+import codecs
+import unicodedata
+
+from charset_normalizer import from_bytes
+
+from workbench.errors import InputError
+
+# Legacy encodings met in Hong Kong material, tried only when the bytes are not UTF-8.
+LEGACY_CANDIDATES = ["big5hkscs", "gb18030", "cp1252"]
+
+_BOMS = [
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8 (BOM)"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16 LE"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 BE"),
+]
+_LABELS = {"big5hkscs": "Big5-HKSCS", "big5": "Big5", "cp950": "Big5 (cp950)", "gb18030": "GB18030",
+           "cp1252": "Windows-1252", "utf_8": "UTF-8"}
+
+
+def decode(data: bytes, *, source: str) -> tuple[str, str]:
+    """Decode bytes into text and name the encoding found; InputError if it cannot be read."""
+    if not data.strip():
+        raise InputError("the file is empty", source=source)
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            return _strict(data[len(bom):], codec, source=source), label
+    utf16 = _bomless_utf16(data)
+    if utf16:
+        codec, label = utf16
+        return _strict(data, codec, source=source), label
+    if b"\x00" in data:
+        raise InputError("this looks like a binary file, not text (it contains NUL bytes)", source=source)
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError as err:
+        utf8_error = err
+    best = from_bytes(data, cp_isolation=LEGACY_CANDIDATES).best()
+    if best is None or best.encoding not in LEGACY_CANDIDATES + ["big5", "cp950"]:
+        line = data.count(b"\n", 0, utf8_error.start) + 1
+        raise InputError(
+            f"cannot decode the text: byte {utf8_error.start} is not UTF-8 and no supported encoding "
+            f"({', '.join(_LABELS[c] for c in LEGACY_CANDIDATES)}) fits",
+            source=source, line=line,
+        )
+    text = str(best)
+    if _readable_ratio(text) < 0.9:
+        raise InputError("this looks like a binary file, not text", source=source)
+    return text, _LABELS.get(best.encoding, best.encoding)
+
+
+def _strict(data: bytes, codec: str, *, source: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise InputError(f"invalid {codec} bytes at byte {err.start}", source=source, line=line) from err
+
+
+def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
+    """Detect UTF-16 without a BOM: NUL bytes present and one byte order gives readable text."""
+    if b"\x00" not in data or len(data) % 2:
+        return None
+    best: tuple[float, str, str] | None = None
+    for codec, label in (("utf-16-le", "UTF-16 LE"), ("utf-16-be", "UTF-16 BE")):
+        try:
+            sample = data[:8000].decode(codec)
+        except UnicodeDecodeError:
+            continue
+        score = _readable_ratio(sample)
+        if score > 0.97 and (best is None or score > best[0]):
+            best = (score, codec, label)
+    return (best[1], best[2]) if best else None
+
+
+def _readable_ratio(text: str) -> float:
+    """Share of characters that are letters, digits, punctuation or ordinary white space."""
+    if not text:
+        return 0.0
+    good = sum(1 for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] in "LNPSZ")
+    return good / len(text)

@@ -1,0 +1,66 @@
+"""Offsets are Unicode code points into the normalised text; this module owns every conversion."""
+
+import hashlib
+import re
+import unicodedata
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def normalize(text: str) -> str:
+    """NFC, no BOM, `\\n` line ends, no stray control characters, no trailing blank lines."""
+    text = text.lstrip("\ufeff")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    text = _CONTROL.sub("", text)
+    text = unicodedata.normalize("NFC", text)
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+
+
+def text_hash(text: str) -> str:
+    """The version hash stored with every coding (sha256 of the UTF-8 text)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def utf16_to_codepoint(text: str, utf16_offset: int) -> int:
+    """Convert a browser (UTF-16 unit) offset into a code-point offset."""
+    units = 0
+    for index, char in enumerate(text):
+        if units >= utf16_offset:
+            return index
+        units += 2 if ord(char) > 0xFFFF else 1
+    return len(text)
+
+
+def codepoint_to_utf16(text: str, offset: int) -> int:
+    """Convert a code-point offset into UTF-16 units."""
+    return offset + sum(1 for char in text[:offset] if ord(char) > 0xFFFF)
+
+
+def to_crlf_position(text: str, offset: int) -> int:
+    """Position in the same text written with CRLF line ends (as MAXQDA counts)."""
+    return offset + text.count("\n", 0, offset)
+
+
+def from_crlf_position(text: str, crlf_offset: int) -> int:
+    """Inverse of to_crlf_position."""
+    position = 0
+    for index, char in enumerate(text):
+        if position >= crlf_offset:
+            return index
+        position += 2 if char == "\n" else 1
+    return len(text)
+
+
+def check_span(text: str, start: int, end: int) -> None:
+    """Raise ValueError unless 0 <= start < end <= len(text)."""
+    if not (0 <= start < end <= len(text)):
+        raise ValueError(f"span {start}-{end} is outside the text (length {len(text)})")
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink a span so it neither starts nor ends with white space."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

@@ -1,0 +1,127 @@
+"""Reading transcript files (txt, md, docx, vtt, srt) into normalised text with cue timestamps."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench.errors import InputError
+from workbench.text.encodings import decode
+from workbench.text.offsets import normalize
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+FORMATS = ("txt", "md", "docx", "vtt", "srt")
+# A docx is a zip: refuse archives that would unpack to far more than any transcript needs.
+_MAX_UNZIPPED = 200 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A subtitle cue: its character range in the document text and its time range."""
+
+    start: int
+    end: int
+    t_start_ms: int
+    t_end_ms: int
+    voice: str | None
+
+
+@dataclass
+class Document:
+    """A file read into normalised text."""
+
+    name: str
+    format: str
+    encoding: str
+    text: str
+    cues: list[Cue] = field(default_factory=list)
+
+
+def read_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read a transcript file from disk."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("no such file", source=str(path))
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError(f"the file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit", source=path.name)
+    return read_bytes(path.name, path.read_bytes(), max_bytes=max_bytes)
+
+
+def read_bytes(name: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read a transcript from its file name and bytes (an upload, say)."""
+    if len(data) > max_bytes:
+        raise InputError(f"the file is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit", source=name)
+    fmt = Path(name).suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise InputError(f"unsupported file type '.{fmt}' (supported: {', '.join('.' + f for f in FORMATS)})", source=name)
+    if fmt == "docx":
+        doc = _read_docx(name, data)
+    elif fmt in ("vtt", "srt"):
+        raw, encoding = decode(data, source=name)
+        doc = _read_subtitles(name, fmt, raw, encoding)
+    else:
+        raw, encoding = decode(data, source=name)
+        doc = Document(name=name, format=fmt, encoding=encoding, text=normalize(raw))
+    if not doc.text.strip():
+        raise InputError("the file has no text", source=name)
+    return doc
+
+
+def _read_docx(name: str, data: bytes) -> Document:
+    import docx  # python-docx; imported here so plain-text imports do not pay for lxml
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > _MAX_UNZIPPED:
+                raise InputError("the .docx unpacks to more than 200 MB; refusing it", source=name)
+            if "word/document.xml" not in archive.namelist():
+                raise InputError("not a Word document (no word/document.xml inside)", source=name)
+        document = docx.Document(io.BytesIO(data))
+    except InputError:
+        raise
+    except zipfile.BadZipFile as err:
+        raise InputError("not a valid .docx file (it is not a zip archive; damaged or renamed?)", source=name) from err
+    except Exception as err:  # python-docx raises several types for damaged packages
+        raise InputError(f"the .docx file is damaged and cannot be read ({type(err).__name__})", source=name) from err
+    paragraphs = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            paragraphs.append("\t".join(cell.text for cell in row.cells))
+    return Document(name=name, format="docx", encoding="docx (UTF-8 XML)", text=normalize("\n".join(paragraphs)))
+
+
+def _read_subtitles(name: str, fmt: str, raw: str, encoding: str) -> Document:
+    import webvtt
+
+    try:
+        captions = webvtt.WebVTT.from_buffer(io.StringIO(normalize(raw) + "\n"), format=fmt).captions
+    except Exception as err:  # webvtt-py's MalformedFileError and friends
+        raise InputError(f"not a valid {fmt.upper()} file: {err}", source=name) from err
+    parts: list[str] = []
+    cues: list[Cue] = []
+    position = 0
+    for caption in captions:
+        body = " ".join(line.strip() for line in caption.text.split("\n") if line.strip())
+        if not body:
+            continue
+        voice = (caption.voice or "").strip() or None
+        line = f"{voice}: {body}" if voice else body
+        cues.append(Cue(position, position + len(line), _ms(caption.start), _ms(caption.end), voice))
+        parts.append(line)
+        position += len(line) + 1
+    if not parts:
+        raise InputError(f"the {fmt.upper()} file has no captions", source=name)
+    text = "\n".join(parts)
+    if normalize(text) != text:  # cue offsets were computed on this exact string
+        raise InputError("caption text could not be normalised consistently", source=name)
+    return Document(name=name, format=fmt, encoding=encoding, text=text, cues=cues)
+
+
+def _ms(timestamp: str) -> int:
+    """'00:01:02.500' (or '01:02.500') to milliseconds."""
+    parts = timestamp.replace(",", ".").split(":")
+    seconds = float(parts[-1]) + 60 * int(parts[-2]) + (3600 * int(parts[-3]) if len(parts) > 2 else 0)
+    return round(seconds * 1000)

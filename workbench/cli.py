@@ -317,7 +317,7 @@ def serve(study: str, port: int, address: str) -> None:
     command = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.address", address,
                "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     click.echo(f"serving {study} on http://{address}:{port}", err=True)
-    sys.exit(subprocess.call(command, env=env))
+    sys.exit(subprocess.call(command, env=env, cwd=APP.parent))  # cwd: .streamlit/config.toml
 
 
 if __name__ == "__main__":

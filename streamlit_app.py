@@ -1,0 +1,27 @@
+"""The app's frame: page config, login gate, navigation over the pages in workbench/ui/pages."""
+
+import streamlit as st
+
+from workbench.ui import auth, session
+from workbench.ui.pages import registry
+
+st.set_page_config(page_title="Interview research workbench", page_icon=":material/forum:", layout="wide")
+
+specs = registry()
+pages = {spec.url_path: st.Page(spec.render, title=spec.title, url_path=spec.url_path, icon=spec.icon,
+                                default=spec.default) for spec in specs}
+user = session.user()
+if user is None:
+    # Resolve the requested page (and keep its URL and query) without showing it until login.
+    st.navigation(list(pages.values()), position="hidden")
+    auth.login_form()
+    st.stop()
+
+with st.sidebar:
+    st.caption(f"Signed in as **{user.display_name}** ({user.role})")
+    st.caption(f"Study: `{session.study_path().rsplit('/', 1)[-1]}`")
+    if st.button("Log out", icon=":material/logout:"):
+        session.logout(reason="You have logged out.")
+        st.rerun()
+
+st.navigation([pages[s.url_path] for s in specs if user.role in s.roles]).run()

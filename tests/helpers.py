@@ -1,0 +1,99 @@
+"""Plain helpers and constants shared by the unit tests (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from workbench.services.importing import prepare, store
+from workbench.services.participants import ParticipantInfo
+from workbench.store.study import Study
+
+REPO = Path(__file__).resolve().parent.parent
+SHIPPED_CODEBOOK = REPO / "codebooks" / "justice_access.yaml"
+DEMO_MANIFEST = REPO / "transcripts" / "manifest.yaml"
+
+PASSWORD = "correct-horse-42"
+USERS = {"coder1": "coder", "rev1": "reviewer", "admin1": "admin"}
+
+# Code ids present both in the shipped codebook (DESIGN.md §4) and in the tiny fallback codebook,
+# so the tests run the same whichever one the `study` fixture installed.
+CODE_PASSPORT = "exploitation/document_retention"
+CODE_WAGES = "exploitation/wage_withholding"
+CODE_DELAY = "barriers/delay"
+
+# The 29 code ids DESIGN.md §4 requires of the shipped codebook.
+REQUIRED_CODE_IDS = [
+    "exploitation/deception", "exploitation/debt_bondage", "exploitation/document_retention",
+    "exploitation/wage_withholding", "exploitation/violence_threats", "exploitation/restricted_movement",
+    "exploitation/abusive_conditions", "identification/screening", "identification/non_disclosure",
+    "enforcement/authority_response", "enforcement/prosecution", "enforcement/legal_framework",
+    "barriers/fear_retaliation", "barriers/distrust_authorities", "barriers/language_interpretation",
+    "barriers/immigration_status", "barriers/criminalisation", "barriers/delay", "barriers/cost_livelihood",
+    "remedies/legal_aid", "remedies/labour_tribunal", "remedies/compensation", "remedies/non_refoulement",
+    "support/shelter_welfare", "support/ngo", "support/hotline_information", "recruitment/agency_fees",
+    "recruitment/agency_regulation", "voice/recommendations",
+]
+
+TINY_CODEBOOK = """\
+format: workbench-codebook/1
+id: tiny
+title: {en: Tiny test codebook, zh: 測試編碼簿}
+version: "0.1"
+codes:
+  - id: exploitation
+    name: {en: Exploitation, zh: 剝削}
+    color: "#aa3333"
+  - id: exploitation/document_retention
+    parent: exploitation
+    name: {en: Documents retained, zh: 證件被扣留}
+    keywords: {en: [passport], zh: [護照]}
+  - id: exploitation/wage_withholding
+    parent: exploitation
+    name: {en: Wages withheld, zh: 拖欠工資}
+  - id: barriers
+    name: {en: Barriers, zh: 障礙}
+    color: "#3333aa"
+  - id: barriers/delay
+    parent: barriers
+    name: {en: Delay, zh: 延誤}
+"""
+
+# A short interview used across the service tests. The distinctive phrase lets tests prove that
+# transcript text never leaks into the audit log.
+DISTINCTIVE = "the violet umbrella of Tsuen Wan"
+INTERVIEW = f"""\
+Interviewer: How did you come to Hong Kong?
+Dewi: Through an agency. My employer took my passport on the first day.
+Interviewer: Were you paid?
+Dewi: No. For five months she kept my wages. I remember {DISTINCTIVE}.
+Interviewer: What happened at the tribunal?
+Dewi: We waited a long time, almost a year.
+"""
+
+CHINESE_INTERVIEW = """\
+訪問員：你點樣嚟香港？
+阿玲：經中介嚟。𠝹佢哋收咗我本護照，我唔係想留低😀。
+訪問員：之後呢？
+阿玲：我去咗勞資審裁處，等咗三個月。
+"""
+
+
+def import_text(study: Study, text: str, *, name: str = "P01.txt", by: str = "coder1",
+                participant: str | None = "P01", group: str = "survivor",
+                attributes: dict[str, Any] | None = None, encoding: str = "utf-8", **prepare_kw: Any) -> int:
+    """Prepare and store a generated transcript through the real import service; returns its id."""
+    prepared = prepare(name, text.encode(encoding), **prepare_kw)
+    who = ParticipantInfo(participant, group, attributes or {}) if participant else None
+    return store(study, prepared, participant=who, by=by)
+
+
+def table_counts(study: Study) -> dict[str, int]:
+    """Row count of every table of the study."""
+    return {name: study.db.execute(f"SELECT count(*) FROM [{name}]").fetchone()[0]
+            for name in study.db.table_names()}
+
+
+def dump(study: Study, *tables: str) -> dict[str, list[tuple]]:
+    """Every row of the named tables, ordered, for before/after comparisons."""
+    return {name: study.db.execute(f"SELECT * FROM [{name}] ORDER BY rowid").fetchall() for name in tables}

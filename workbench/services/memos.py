@@ -1,0 +1,75 @@
+"""Memos on the study, transcripts, codes, codings and participants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workbench.errors import InputError, NotFoundError
+from workbench.store.study import Study, User, now
+
+TARGETS = ("study", "transcript", "code", "coding", "participant")
+
+
+def add_memo(study: Study, *, target_type: str, target_id: str | int, body: str, title: str = "",
+             by: str | User) -> int:
+    """Write a memo; returns its id."""
+    if target_type not in TARGETS:
+        raise InputError(f"a memo is attached to one of {', '.join(TARGETS)}, not {target_type!r}")
+    if not body.strip():
+        raise InputError("the memo is empty")
+    with study.writing(by=by, action="memos.write") as actor:
+        memo_id = study.db.execute(
+            "INSERT INTO memos (target_type, target_id, title, body, author_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [target_type, str(target_id), title.strip(), body.strip(), actor.id, now()]).lastrowid
+        study.audit(actor, "create", "memo", memo_id, {"target": f"{target_type}:{target_id}"})
+    return memo_id
+
+
+def update_memo(study: Study, memo_id: int, *, body: str, title: str | None = None, by: str | User) -> None:
+    """Edit a memo (its author or an admin)."""
+    with study.writing(by=by, action="memos.write") as actor:
+        row = study.db.execute("SELECT u.username FROM memos m JOIN users u ON u.id = m.author_id WHERE m.id = ?",
+                               [memo_id]).fetchone()
+        if row is None:
+            raise NotFoundError(f"no memo {memo_id}")
+        if actor.role != "admin" and row[0] != actor.username:
+            raise InputError(f"memo {memo_id} belongs to {row[0]}")
+        changes: dict[str, Any] = {"body": body.strip(), "updated_at": now()}
+        if title is not None:
+            changes["title"] = title.strip()
+        study.db["memos"].update(memo_id, changes)
+        study.audit(actor, "update", "memo", memo_id, {})
+
+
+def delete_memo(study: Study, memo_id: int, *, by: str | User) -> None:
+    """Delete a memo (its author or an admin)."""
+    with study.writing(by=by, action="memos.write") as actor:
+        row = study.db.execute("SELECT u.username FROM memos m JOIN users u ON u.id = m.author_id WHERE m.id = ?",
+                               [memo_id]).fetchone()
+        if row is None:
+            raise NotFoundError(f"no memo {memo_id}")
+        if actor.role != "admin" and row[0] != actor.username:
+            raise InputError(f"memo {memo_id} belongs to {row[0]}")
+        study.db.execute("DELETE FROM memos WHERE id = ?", [memo_id])
+        study.audit(actor, "delete", "memo", memo_id, {})
+
+
+def list_memos(study: Study, *, target_type: str | None = None, target_id: str | int | None = None,
+               query: str | None = None) -> list[dict[str, Any]]:
+    """Memos, newest first, optionally for one target or containing a phrase."""
+    where, params = [], []
+    if target_type:
+        where.append("m.target_type = ?")
+        params.append(target_type)
+    if target_id is not None:
+        where.append("m.target_id = ?")
+        params.append(str(target_id))
+    if query:
+        where.append("(instr(lower(m.body), lower(?)) > 0 OR instr(lower(m.title), lower(?)) > 0)")
+        params += [query, query]
+    cursor = study.db.execute(
+        "SELECT m.id, m.target_type, m.target_id, m.title, m.body, u.username AS author, m.created_at, m.updated_at "
+        "FROM memos m JOIN users u ON u.id = m.author_id "
+        + (f"WHERE {' AND '.join(where)} " if where else "") + "ORDER BY m.id DESC", params)
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, r)) for r in cursor.fetchall()]

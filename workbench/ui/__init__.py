@@ -1,0 +1,1 @@
+"""The Streamlit face: pages, the transcript component, login. Only this package imports Streamlit."""

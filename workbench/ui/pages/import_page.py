@@ -1,0 +1,115 @@
+"""Import: upload files, preview speakers/interviewer/language/turns, set the participant, then confirm."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from workbench.errors import WorkbenchError
+from workbench.services.importing import Prepared, prepare, store
+from workbench.services.participants import GROUPS, ParticipantInfo, list_participants
+from workbench.ui import session
+
+FORMATS = ["txt", "md", "docx", "vtt", "srt"]
+
+
+def parse_attributes(text: str) -> dict[str, str]:
+    """'key: value' or 'key=value' lines into a dict."""
+    attributes = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        for sep in ("=", ":"):
+            if sep in line:
+                key, value = line.split(sep, 1)
+                attributes[key.strip()] = value.strip()
+                break
+        else:
+            raise WorkbenchError(f"attribute line {number} needs 'key: value'")
+    return attributes
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _prepare_cached(name: str, digest: str, data: bytes, language: str | None, interviewer: str | None) -> Prepared:
+    return prepare(name, data, language=language, interviewer=interviewer)
+
+
+def render() -> None:
+    """Render the import page."""
+    user = session.require_user()
+    study = session.study()
+    st.title("Import transcripts")
+    st.caption("Nothing is written to the study until you press Import. Each file is imported on its own: "
+               "a file with a problem is skipped and reported.")
+    uploads = st.file_uploader("Transcript files", type=FORMATS, accept_multiple_files=True)
+    if not uploads:
+        st.info("Upload .txt, .md, .docx, .vtt or .srt files (UTF-8, UTF-16, Big5/Big5-HKSCS or GB18030).")
+        return
+    known = {p["pseudonym"]: p for p in list_participants(study)}
+    plans: list[tuple[Any, Prepared, dict[str, Any]]] = []
+    for upload in uploads:
+        data = upload.getvalue()
+        digest = hashlib.sha256(data).hexdigest()
+        with st.expander(f"{upload.name}", expanded=len(uploads) <= 3):
+            settings = _file_settings(upload.name, digest, known)
+            try:
+                with st.spinner(f"Reading {upload.name}…"):
+                    prepared = _prepare_cached(upload.name, digest, data, settings["language"], settings["interviewer"])
+            except WorkbenchError as err:
+                st.error(str(err))
+                continue
+            _preview(prepared)
+            plans.append((upload, prepared, settings))
+    if not plans:
+        return
+    if st.button(f"Import {len(plans)} file(s)", type="primary"):
+        progress = st.progress(0.0, text="Importing…")
+        for number, (upload, prepared, settings) in enumerate(plans, start=1):
+            try:
+                who = (ParticipantInfo(settings["pseudonym"], settings["group"], parse_attributes(settings["attributes"]))
+                       if settings["pseudonym"].strip() else None)
+                tid = store(study, prepared, participant=who, by=user,
+                            interview_date=settings["date"] or None, interviewer_name=settings["interviewer_name"] or None)
+                st.success(f"{upload.name}: imported as transcript {tid}.")
+            except WorkbenchError as err:
+                st.error(f"{upload.name}: {err}")
+            progress.progress(number / len(plans), text=f"Imported {number} of {len(plans)}")
+
+
+def _file_settings(name: str, digest: str, known: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    key = digest[:12]
+    cols = st.columns(3)
+    pseudonym = cols[0].text_input("Participant pseudonym", key=f"{key}_p",
+                                   help="An existing pseudonym attaches the transcript to that participant.")
+    existing = known.get(pseudonym.strip())
+    group = cols[1].selectbox("Group", GROUPS, key=f"{key}_g",
+                              index=GROUPS.index(existing["group"]) if existing else 0, disabled=bool(existing))
+    language = cols[2].selectbox("Language", ["detect", "en", "zh", "mixed"], key=f"{key}_l")
+    cols = st.columns(3)
+    date = cols[0].text_input("Interview date", key=f"{key}_d", placeholder="YYYY-MM-DD")
+    interviewer_name = cols[1].text_input("Interviewer (person)", key=f"{key}_i")
+    interviewer = cols[2].text_input("Interviewer's speaker label", key=f"{key}_s",
+                                     help="Leave empty to let the workbench guess.")
+    attributes = st.text_area("Participant attributes", key=f"{key}_a", height=68,
+                              placeholder="nationality: Indonesian\nsector: domestic work")
+    return {"pseudonym": pseudonym, "group": existing["group"] if existing else group,
+            "language": None if language == "detect" else language, "date": date.strip(),
+            "interviewer_name": interviewer_name.strip(), "interviewer": interviewer.strip() or None,
+            "attributes": attributes}
+
+
+def _preview(prepared: Prepared) -> None:
+    summary = prepared.summary()
+    st.markdown(f"**{summary['format']}**, {summary['encoding']}, language **{summary['language']}**, "
+                f"{summary['characters']:,} characters, {summary['turns']} turns, {summary['sentences']} sentences")
+    speakers = ", ".join(f"{k} ({v} turns)" for k, v in summary["speakers"].items()) or "none found"
+    st.markdown(f"Speakers: {speakers}. Interviewer: **{summary['interviewer'] or 'unknown'}**")
+    for warning in summary["warnings"]:
+        st.warning(warning)
+    text = prepared.document.text
+    st.dataframe(pd.DataFrame([{"speaker": s.speaker, "language": s.language, "interviewer": s.is_interviewer,
+                                "text": text[s.start:s.end][:160]} for s in prepared.segments[:12]]),
+                 hide_index=True, width="stretch")

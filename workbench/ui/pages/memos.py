@@ -1,0 +1,50 @@
+"""Memos: write memos on the study, transcripts and codes; list and search them."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from workbench.errors import WorkbenchError
+from workbench.services import overview
+from workbench.services.codes import list_codes
+from workbench.services.memos import add_memo, list_memos
+from workbench.ui import session
+
+
+def render() -> None:
+    """Render the memos page."""
+    user = session.require_user()
+    study = session.study()
+    st.title("Memos")
+    cols = st.columns([2, 1])
+    query = cols[0].text_input("Search memos")
+    kind = cols[1].selectbox("Attached to", ["all", "study", "transcript", "code", "coding", "participant"])
+    memos = list_memos(study, target_type=None if kind == "all" else kind, query=query.strip() or None)
+    if memos:
+        st.dataframe(pd.DataFrame(memos)[["id", "target_type", "target_id", "title", "body", "author", "created_at"]],
+                     hide_index=True, width="stretch")
+    else:
+        st.info("No memos match." if query else "No memos yet.")
+    if not user.may("memos.write"):
+        return
+    st.subheader("New memo")
+    target_type = st.selectbox("About", ["study", "transcript", "code"])
+    targets: list[str] = ["study"]
+    if target_type == "transcript":
+        targets = [r["stem"] for r in overview.list_transcripts(study)]
+    elif target_type == "code":
+        targets = [c["id"] for c in list_codes(study)]
+    with st.form("new_memo", clear_on_submit=True):
+        target = st.selectbox("Which", targets)
+        title = st.text_input("Title")
+        body = st.text_area("Memo text")
+        if st.form_submit_button("Save memo"):
+            try:
+                target_id = study.transcript_id(target) if target_type == "transcript" else target
+                add_memo(study, target_type=target_type, target_id=target_id, body=body, title=title, by=user)
+            except WorkbenchError as err:
+                st.error(str(err))
+            else:
+                st.success("Memo saved.")
+                st.rerun()

@@ -1,0 +1,41 @@
+"""Transcripts: list with filters, open one in the coding page."""
+
+import pandas as pd
+import streamlit as st
+
+from workbench.services import overview
+from workbench.ui import session
+
+
+def render() -> None:
+    """Render the transcripts list."""
+    session.require_user()
+    study = session.study()
+    st.title("Transcripts")
+    cols = st.columns(3)
+    group = cols[0].selectbox("Participant group", ["all", "survivor", "stakeholder", "other"])
+    language = cols[1].selectbox("Language", ["all", "en", "zh", "mixed"])
+    coders = [u.username for u in study.users() if u.role != "reviewer"]
+    progress = cols[2].selectbox("Coder progress", ["all", *[f"not yet coded by {c}" for c in coders],
+                                                    *[f"coded by {c}" for c in coders]])
+    rows = overview.list_transcripts(study, group=None if group == "all" else group,
+                                     language=None if language == "all" else language)
+    if progress != "all":
+        coder = progress.rsplit(" ", 1)[-1]
+        wanted = not progress.startswith("not")
+        rows = [r for r in rows if (r["coders"].get(coder, 0) > 0) == wanted]
+    if not rows:
+        st.info("No transcripts match these filters.")
+        return
+    table = pd.DataFrame([{
+        "open": f"coding?transcript={r['stem']}", "transcript": r["stem"], "participant": r["participant"],
+        "group": r["participant_group"], "language": r["language"], "format": r["format"], "turns": r["turns"],
+        "characters": r["characters"], "codings": r["codings"],
+        "by coder": ", ".join(f"{k}: {v}" for k, v in sorted(r["coders"].items())),
+    } for r in rows])
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={"open": st.column_config.LinkColumn("open", display_text="Open in coding")})
+    st.caption(f"{len(rows)} transcript(s). Links open the coding page on that transcript in a new tab.")
+    chosen = st.selectbox("Transcript", [r["stem"] for r in rows])
+    if st.button("Open in coding", type="primary"):
+        st.switch_page("coding", query_params={"transcript": chosen})

@@ -3,21 +3,24 @@
 import streamlit as st
 
 from workbench.ui import auth, session
+from workbench.ui.cookie import sync_cookie
 from workbench.ui.pages import registry
 
 st.set_page_config(page_title="Interview research workbench", page_icon=":material/forum:", layout="wide")
 
 specs = registry()
-pages = {spec.url_path: st.Page(spec.render, title=spec.title, url_path=spec.url_path, icon=spec.icon,
+pages = {spec.url_path: st.Page(spec.script, title=spec.title, url_path=spec.url_path, icon=spec.icon,
                                 default=spec.default) for spec in specs}
 user = session.user()
 if user is None:
     # Resolve the requested page (and keep its URL and query) without showing it until login.
     st.navigation(list(pages.values()), position="hidden")
+    sync_cookie(None)
     auth.login_form()
     st.stop()
 
 with st.sidebar:
+    sync_cookie(session.token())
     st.caption(f"Signed in as **{user.display_name}** ({user.role})")
     st.caption(f"Study: `{session.study_path().rsplit('/', 1)[-1]}`")
     if st.button("Log out", icon=":material/logout:"):

@@ -319,6 +319,8 @@ def serve(study: str, port: int, address: str) -> None:
     click.echo(f"serving {study} on http://{address}:{port}", err=True)
     sys.exit(subprocess.call(command, env=env, cwd=APP.parent))  # cwd: .streamlit/config.toml
 
+from workbench.cli_report import register as _register_report; _register_report(main)  # noqa: E402,E702
+
 
 if __name__ == "__main__":
     main()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -228,7 +229,7 @@ def _parse_code(raw: dict[str, Any], problems: list[str]) -> Code:
     definition_en, definition_zh = _bilingual(raw.get("definition"), f"{where}: definition", problems, required=False)
     measures = _string_list(raw.get("measures"), f"{where}: measures", problems)
     color = raw.get("color") or "#888888"
-    if not (isinstance(color, str) and color.startswith("#") and len(color) in (4, 7)):
+    if not (isinstance(color, str) and re.fullmatch(r"#(?:[0-9a-fA-F]{3}){1,2}", color)):
         problems.append(f"{where}: color must look like '#a1b2c3'")
     return Code(id=code_id, parent=raw.get("parent"), name_en=name_en, name_zh=name_zh,
                 definition_en=definition_en, definition_zh=definition_zh,

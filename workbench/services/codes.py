@@ -131,6 +131,11 @@ def merge_codes(study: Study, *, source: str, target: str, by: str) -> int:
         raise InputError("cannot merge a code into itself")
     get_code(study, source)
     get_code(study, target)
+    ancestor = study.db.execute("SELECT parent_id FROM codes WHERE id = ?", [target]).fetchone()[0]
+    while ancestor:
+        if ancestor == source:  # source's children would move under target, and target is one of them
+            raise InputError(f"cannot merge {source} into its own descendant {target}")
+        ancestor = study.db.execute("SELECT parent_id FROM codes WHERE id = ?", [ancestor]).fetchone()[0]
     with study.writing(by=by, action="codebook.edit") as actor:
         moved = study.db.execute("UPDATE codings SET code_id = ?, updated_at = ? WHERE code_id = ?",
                                  [target, now(), source]).rowcount

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from workbench.errors import InputError, NotFoundError
+from workbench.errors import InputError, NotFoundError, PermissionDenied
 from workbench.services.codebook import ASSESSMENTS
 from workbench.store.study import Study, User, now
 from workbench.text.offsets import text_hash, trim_span
@@ -49,7 +49,8 @@ def add_coding(study: Study, *, transcript_id: int, start: int, end: int, code_i
     if code is None or code[0] != "active":
         raise InputError(f"no active code {code_id!r} in this study's codebook")
     with study.writing(by=by, action="codings.write") as actor:
-        uid = str(uuid.uuid5(CODING_NAMESPACE, f"{transcript_id}:{start}:{end}:{code_id}:{actor.username}:{now()}"))
+        # random: a name built from span, code, coder and the second collided when the same code was applied twice
+        uid = str(uuid.uuid4())
         coding_id = study.db.execute(
             'INSERT INTO codings (uid, transcript_id, start, "end", code_id, coder_id, snippet, text_hash, '
             "assessment, memo, origin, suggestion_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -91,7 +92,7 @@ def list_codings(study: Study, *, transcript_id: int | None = None, coder: str |
 def _owned(study: Study, coding_id: int, actor: User) -> dict[str, Any]:
     coding = get_coding(study, coding_id)
     if actor.role != "admin" and coding["coder"] != actor.username:
-        raise InputError(f"coding {coding_id} belongs to {coding['coder']}; only they or an admin may change it")
+        raise PermissionDenied(f"coding {coding_id} belongs to {coding['coder']}; only they or an admin may change it")
     return coding
 
 

@@ -17,7 +17,7 @@ from workbench.store.study import Study, now
 from workbench.text.language import detect_language
 from workbench.text.nlp import analyse_many
 from workbench.text.offsets import text_hash
-from workbench.text.readers import DEFAULT_MAX_BYTES, Document, read_bytes
+from workbench.text.readers import DEFAULT_MAX_BYTES, Document, read_bytes, too_large
 from workbench.text.turns import split_turns
 
 UID_NAMESPACE = uuid.UUID("5b1d3a52-8f43-4c1e-9a57-2f6d3c0e9b11")
@@ -171,8 +171,7 @@ def import_files(study: Study, paths: Iterable[Path], *, by: str, manifest: dict
                 raise InputError("no such file", source=str(path))
             size = path.stat().st_size
             if size > max_bytes:
-                raise InputError(f"the file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit",
-                                 source=path.name)
+                raise InputError(too_large(size, max_bytes), source=path.name)
             who = ParticipantInfo.from_manifest(entry, source=path.name) if entry else participant
             prepared = prepare(path.name, path.read_bytes(), language=(entry or {}).get("language") or language,
                                interviewer=(entry or {}).get("interviewer_speaker") or interviewer,

@@ -180,3 +180,45 @@ def initial(db: Database) -> None:
 def migrate(db: Database) -> None:
     """Apply pending migrations."""
     migrations.apply(db)
+
+
+# -- 0003: full-text search over sentences (see workbench/services/search.py) --------------------------
+# search_words indexes the `words` column of sentence segments (English lemmas, Chinese jieba words) as an
+# external-content FTS5 table; search_text holds each sentence's text under the trigram tokenizer for
+# substring queries of three or more characters. Triggers keep both in step with the segments table, so
+# every import (and any other SQLite tool writing segments) updates the index.
+_SEARCH_INDEX = [
+    """CREATE VIRTUAL TABLE search_words USING fts5(
+        words, content='segments', content_rowid='id', tokenize='unicode61 remove_diacritics 2')""",
+    "CREATE VIRTUAL TABLE search_text USING fts5(text, tokenize='trigram')",
+    """CREATE TRIGGER search_segments_insert AFTER INSERT ON segments WHEN new.kind = 'sentence' BEGIN
+        INSERT INTO search_words (rowid, words) VALUES (new.id, new.words);
+        INSERT INTO search_text (rowid, text)
+            SELECT new.id, substr(t.text, new.start + 1, new."end" - new.start) FROM transcripts t
+            WHERE t.id = new.transcript_id;
+    END""",
+    """CREATE TRIGGER search_segments_delete AFTER DELETE ON segments WHEN old.kind = 'sentence' BEGIN
+        INSERT INTO search_words (search_words, rowid, words) VALUES ('delete', old.id, old.words);
+        DELETE FROM search_text WHERE rowid = old.id;
+    END""",
+    """CREATE TRIGGER search_segments_update AFTER UPDATE OF words, start, "end", kind ON segments BEGIN
+        INSERT INTO search_words (search_words, rowid, words)
+            SELECT 'delete', old.id, old.words WHERE old.kind = 'sentence';
+        DELETE FROM search_text WHERE rowid = old.id;
+        INSERT INTO search_words (rowid, words) SELECT new.id, new.words WHERE new.kind = 'sentence';
+        INSERT INTO search_text (rowid, text)
+            SELECT new.id, substr(t.text, new.start + 1, new."end" - new.start) FROM transcripts t
+            WHERE t.id = new.transcript_id AND new.kind = 'sentence';
+    END""",
+    "INSERT INTO search_words (search_words) VALUES ('rebuild')",
+    """INSERT INTO search_text (rowid, text)
+        SELECT s.id, substr(t.text, s.start + 1, s."end" - s.start) FROM segments s
+        JOIN transcripts t ON t.id = s.transcript_id WHERE s.kind = 'sentence'""",
+]
+
+
+@migrations(name="0003_search_index")
+def search_index(db: Database) -> None:
+    """Full-text indexes over sentence segments (words and trigram text), kept in step by triggers."""
+    for statement in _SEARCH_INDEX:
+        db.execute(statement)

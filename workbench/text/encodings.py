@@ -62,15 +62,18 @@ def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
     """Detect UTF-16 without a BOM: NUL bytes present and one byte order gives readable text."""
     if b"\x00" not in data or len(data) % 2:
         return None
-    best: tuple[float, str, str] | None = None
-    for codec, label in (("utf-16-le", "UTF-16 LE"), ("utf-16-be", "UTF-16 BE")):
+    best: tuple[tuple[int, float], str, str] | None = None
+    # Both byte orders can look readable (ASCII read backwards is CJK: 'H' 00 48 -> U+4800), so the
+    # order whose high bytes hold the NULs of ASCII characters wins first, readability second.
+    for codec, label, high in (("utf-16-le", "UTF-16 LE", 1), ("utf-16-be", "UTF-16 BE", 0)):
         try:
             sample = data[:8000].decode(codec)
         except UnicodeDecodeError:
             continue
         score = _readable_ratio(sample)
-        if score > 0.97 and (best is None or score > best[0]):
-            best = (score, codec, label)
+        key = (data[high:8000:2].count(0), score)
+        if score > 0.97 and (best is None or key > best[0]):
+            best = (key, codec, label)
     return (best[1], best[2]) if best else None
 
 

@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces
 
 from workbench.text.language import is_han
+from workbench.text.offsets import trim_span
 
 jieba.setLogLevel(logging.WARNING)
 _lock = threading.Lock()
@@ -199,6 +200,12 @@ def has_han(text: str) -> bool:
     return any(is_han(c) for c in text)
 
 
+def _sentences(doc: Doc) -> list[tuple[int, int]]:
+    """Sentence spans without the white space spaCy attaches to them (a line break starts the next one)."""
+    spans = (trim_span(doc.text, s.start_char, s.end_char) for s in doc.sents)
+    return [(start, end) for start, end in spans if end > start]
+
+
 def analyse_many(texts: list[str], *, languages: list[str]) -> list[Analysis]:
     """analyse() for many texts at once, batching each pipeline with nlp.pipe."""
     results: list[Analysis | None] = [None] * len(texts)
@@ -206,12 +213,12 @@ def analyse_many(texts: list[str], *, languages: list[str]) -> list[Analysis]:
     other_idx = [i for i, lang in enumerate(languages) if lang != "en"]
     for index, doc in zip(english_idx, english().pipe((texts[i] for i in english_idx), disable=["lemmatizer"])):
         results[index] = Analysis(
-            [(s.start_char, s.end_char) for s in doc.sents if s.text.strip()],
+            _sentences(doc),
             [Word(t.idx, t.idx + len(t.text), english_lemma(t.text)) for t in doc if not t.is_space and not t.is_punct],
         )
     for index, doc in zip(other_idx, chinese().pipe(texts[i] for i in other_idx)):
         results[index] = Analysis(
-            [(s.start_char, s.end_char) for s in doc.sents if s.text.strip()],
+            _sentences(doc),
             [Word(t.idx, t.idx + len(t.text), _norm_mixed(t.text)) for t in doc if not t.is_space and not t.is_punct],
         )
     return [r for r in results if r is not None]

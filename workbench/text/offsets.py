@@ -9,7 +9,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def normalize(text: str) -> str:
     """NFC, no BOM, `\\n` line ends, no stray control characters, no trailing blank lines."""
-    text = text.lstrip("\ufeff")
+    text = text.replace("\ufeff", "")  # a BOM anywhere (files joined together leave them mid-text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     text = _CONTROL.sub("", text)
     text = unicodedata.normalize("NFC", text)

@@ -39,6 +39,13 @@ class Document:
     cues: list[Cue] = field(default_factory=list)
 
 
+def too_large(size: int, max_bytes: int) -> str:
+    """The message for a file over the size limit (MB as the CLI's --max-mb counts them)."""
+    def show(n: int) -> str:
+        return f"{n:,} bytes" if n < 100_000 else f"{n / 1024 / 1024:.3g} MB"
+    return f"the file is {show(size)}, over the {show(max_bytes)} limit"
+
+
 def read_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read a transcript file from disk."""
     path = Path(path)
@@ -46,14 +53,14 @@ def read_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Docume
         raise InputError("no such file", source=str(path))
     size = path.stat().st_size
     if size > max_bytes:
-        raise InputError(f"the file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit", source=path.name)
+        raise InputError(too_large(size, max_bytes), source=path.name)
     return read_bytes(path.name, path.read_bytes(), max_bytes=max_bytes)
 
 
 def read_bytes(name: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read a transcript from its file name and bytes (an upload, say)."""
     if len(data) > max_bytes:
-        raise InputError(f"the file is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit", source=name)
+        raise InputError(too_large(len(data), max_bytes), source=name)
     fmt = Path(name).suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise InputError(f"unsupported file type '.{fmt}' (supported: {', '.join('.' + f for f in FORMATS)})", source=name)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import secrets
+import threading
 import time
 
 import streamlit as st
@@ -36,33 +38,95 @@ def study() -> Study:
     return opened
 
 
+COOKIE = "wb_session"
+
+
+class _Tokens:
+    """Server-side login tokens (in memory: a restart logs everyone out); the browser holds only the token."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._tokens: dict[str, tuple[str, str, float]] = {}
+
+    def issue(self, path: str, username: str) -> str:
+        token = secrets.token_urlsafe(32)
+        with self._lock:
+            self._tokens[token] = (path, username, time.time())
+        return token
+
+    def resolve(self, token: str, path: str) -> str | None:
+        with self._lock:
+            entry = self._tokens.get(token)
+            if entry is None or entry[0] != path:
+                return None
+            if time.time() - entry[2] > SESSION_MINUTES * 60:
+                del self._tokens[token]
+                return None
+            self._tokens[token] = (entry[0], entry[1], time.time())
+            return entry[1]
+
+    def revoke(self, token: str | None) -> None:
+        with self._lock:
+            self._tokens.pop(token or "", None)
+
+
+@st.cache_resource
+def _tokens() -> _Tokens:
+    return _Tokens()
+
+
 def user() -> User | None:
-    """The logged-in user, or None (also after the session expired)."""
+    """The logged-in user, or None (also after the session expired); a reload keeps the login via a cookie."""
     current = st.session_state.get("_user")
     if current is None:
-        return None
-    if time.time() - st.session_state.get("_last_seen", 0) > SESSION_MINUTES * 60:
+        return _restore_from_cookie()
+    token = st.session_state.get("_token")
+    if time.time() - st.session_state.get("_last_seen", 0) > SESSION_MINUTES * 60 or (
+            token and _tokens().resolve(token, study_path()) is None):
         logout(reason="Your session expired; please log in again.")
         return None
     st.session_state["_last_seen"] = time.time()
     return current
 
 
+def _restore_from_cookie() -> User | None:
+    token = st.context.cookies.get(COOKIE)
+    if not token or token == st.session_state.get("_revoked"):
+        return None
+    username = _tokens().resolve(token, study_path())
+    if username is None:
+        return None
+    try:
+        found = study().user(username)
+    except NotFoundError:
+        return None
+    st.session_state.update({"_user": found, "_token": token, "_last_seen": time.time()})
+    return found
+
+
 def login(username: str, password: str) -> User:
     """Check the password and remember the user for this session; AuthError if wrong."""
     found = study().authenticate(username.strip(), password)
-    st.session_state["_user"] = found
-    st.session_state["_last_seen"] = time.time()
+    st.session_state.update({"_user": found, "_last_seen": time.time(),
+                             "_token": _tokens().issue(study_path(), found.username)})
     return found
 
 
 def logout(*, reason: str | None = None) -> None:
-    """Forget the user (and everything else this session held)."""
+    """Forget the user (and everything else this session held) and revoke the login token."""
+    token = st.session_state.get("_token")
+    _tokens().revoke(token)
     for key in list(st.session_state.keys()):
         if key != "_study":
             del st.session_state[key]
+    st.session_state["_revoked"] = token
     if reason:
         st.session_state["_logout_reason"] = reason
+
+
+def token() -> str | None:
+    """This session's login token (for the cookie)."""
+    return st.session_state.get("_token")
 
 
 def require_user() -> User:

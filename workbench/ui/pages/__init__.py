@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 ALL_ROLES = ("admin", "coder", "reviewer")
 WRITERS = ("admin", "coder")
@@ -11,25 +11,32 @@ WRITERS = ("admin", "coder")
 
 @dataclass(frozen=True)
 class PageSpec:
-    """A page: title, stable URL path, icon, render function, roles that see it."""
+    """A page: title, stable URL path, icon, its script (a module here ending in `render()`), who sees it."""
 
     title: str
     url_path: str
     icon: str
-    render: Callable[[], None]
+    module: str
     roles: tuple[str, ...] = ALL_ROLES
     default: bool = False
 
+    @property
+    def script(self) -> str:
+        """The page script's path relative to the repository root (where streamlit_app.py is)."""
+        return str(Path("workbench") / "ui" / "pages" / f"{self.module}.py")
+
 
 def registry() -> list[PageSpec]:
-    """Every page in menu order (imported lazily so a page's imports cost nothing elsewhere)."""
-    from workbench.ui.pages import codebook, coding, import_page, memos, overview, transcripts
-
+    """Every page in menu order."""
     return [
-        PageSpec("Overview", "overview", ":material/dashboard:", overview.render, default=True),
-        PageSpec("Import", "import", ":material/upload_file:", import_page.render, WRITERS),
-        PageSpec("Transcripts", "transcripts", ":material/description:", transcripts.render),
-        PageSpec("Coding", "coding", ":material/format_ink_highlighter:", coding.render),
-        PageSpec("Codebook", "codebook", ":material/account_tree:", codebook.render),
-        PageSpec("Memos", "memos", ":material/sticky_note_2:", memos.render),
+        PageSpec("Overview", "overview", ":material/dashboard:", "overview", default=True),
+        PageSpec("Import", "import", ":material/upload_file:", "import_page", WRITERS),
+        PageSpec("Transcripts", "transcripts", ":material/description:", "transcripts"),
+        PageSpec("Coding", "coding", ":material/format_ink_highlighter:", "coding"),
+        PageSpec("Codebook", "codebook", ":material/account_tree:", "codebook"),
+        PageSpec("Memos", "memos", ":material/sticky_note_2:", "memos"),
+        PageSpec("Themes", "themes", ":material/category:", "themes"),
+        PageSpec("Action Plan", "action-plan", ":material/policy:", "action_plan"),
+        PageSpec("Charts", "charts", ":material/insert_chart:", "charts"),
+        PageSpec("Search", "search", ":material/search:", "search"),
     ]

@@ -121,3 +121,7 @@ def _run(action, message: str) -> None:
         return
     st.session_state["codebook_flash"] = message
     st.rerun()
+
+
+if __name__ == "__main__":  # run by st.navigation as a page script; importing it has no effect
+    render()

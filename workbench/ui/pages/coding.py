@@ -177,8 +177,10 @@ def _coding_panel(study: Study, user: User, transcript_id: int, text: str, codes
             format_func=lambda i: f"{i} · {code_by_id[i]['name_en']} · {code_by_id[i]['name_zh'] or ''}")
         assessment = st.radio("Assessment", ASSESSMENT_CHOICES, horizontal=True)
         memo = st.text_area("Memo", height=68, placeholder="optional note on this coding")
-        submitted = st.form_submit_button("Apply", type="primary", disabled=not selection)
-    if submitted and selection:
+        submitted = st.form_submit_button("Apply", type="primary")
+    if submitted and not selection:
+        st.error("Select a passage in the transcript first.")
+    elif submitted:
         try:
             ids = apply_codes(study, transcript_id=transcript_id, selection=selection, codes=chosen,
                               assessment=None if assessment == "none" else assessment, memo=memo, by=user)
@@ -270,3 +272,7 @@ def _legend(codings: list[dict[str, Any]], code_by_id: dict[str, dict[str, Any]]
                      f'border-radius:2px;margin-right:0.4em"></span>{html.escape(code_id)} · {html.escape(name)} '
                      f"({n})</div>")
     st.html("".join(items))
+
+
+if __name__ == "__main__":  # run by st.navigation as a page script; importing it has no effect
+    render()

@@ -113,3 +113,7 @@ def _preview(prepared: Prepared) -> None:
     st.dataframe(pd.DataFrame([{"speaker": s.speaker, "language": s.language, "interviewer": s.is_interviewer,
                                 "text": text[s.start:s.end][:160]} for s in prepared.segments[:12]]),
                  hide_index=True, width="stretch")
+
+
+if __name__ == "__main__":  # run by st.navigation as a page script; importing it has no effect
+    render()

@@ -48,3 +48,7 @@ def render() -> None:
             else:
                 st.success("Memo saved.")
                 st.rerun()
+
+
+if __name__ == "__main__":  # run by st.navigation as a page script; importing it has no effect
+    render()

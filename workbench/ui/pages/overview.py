@@ -39,3 +39,7 @@ def render() -> None:
         st.dataframe(table, hide_index=True, width="stretch")
     st.subheader("Recent activity")
     st.dataframe(pd.DataFrame(study.recent_activity(limit=15)), hide_index=True, width="stretch")
+
+
+if __name__ == "__main__":  # run by st.navigation as a page script; importing it has no effect
+    render()

@@ -39,3 +39,7 @@ def render() -> None:
     chosen = st.selectbox("Transcript", [r["stem"] for r in rows])
     if st.button("Open in coding", type="primary"):
         st.switch_page("coding", query_params={"transcript": chosen})
+
+
+if __name__ == "__main__":  # run by st.navigation as a page script; importing it has no effect
+    render()

@@ -35,7 +35,7 @@ function renderTurn(turn, layers) {
     }
     html += piece;
   }
-  const who = turn.speaker ? `<div class="wb-speaker${turn.interviewer ? " wb-int" : ""}">${esc(turn.speaker)}${turn.time ? ` <span class="wb-time">${esc(turn.time)}</span>` : ""}</div>` : "";
+  const who = `<div class="wb-speaker${turn.interviewer ? " wb-int" : ""}">${esc(turn.speaker || "")}${turn.time ? ` <span class="wb-time">${esc(turn.time)}</span>` : ""}</div>`;
   return `<div class="wb-turn" data-turn="${turn.seq}" lang="${turn.lang === "en" ? "en" : "zh-Hant-HK"}">${who}<div class="wb-text">${html}</div></div>`;
 }
 

@@ -1,0 +1,121 @@
+"""The paths a research officer takes in a real browser: log in, import, code with the mouse, remove, reviewer."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from tests.browser.conftest import login, screenshot, select_passage, wait_ready
+
+CHINESE_PASSAGE = "財仔嗰邊每個月要還兩千幾，還十個月。"
+ENGLISH_PASSAGE = "Before I flew, they gave me papers to sign."
+
+
+def _codings(study, *, snippet: str) -> list[tuple]:
+    with sqlite3.connect(study) as db:
+        return db.execute(
+            'SELECT k.id, k.start, k."end", k.snippet, t.text, k.code_id, u.username FROM codings k '
+            "JOIN transcripts t ON t.id = k.transcript_id JOIN users u ON u.id = k.coder_id WHERE k.snippet = ?",
+            [snippet]).fetchall()
+
+
+def _choose_code(page, code_id: str) -> None:
+    box = page.get_by_label("Codes", exact=True)
+    box.click()
+    page.keyboard.type(code_id)
+    page.get_by_role("option", name=code_id).first.click()
+    # Close the list by clicking outside it (Escape inside a Streamlit form drops the next submit).
+    page.get_by_text("Code a passage").click()
+
+
+def _code_passage(page, passage: str, code_id: str) -> None:
+    select_passage(page, passage)
+    page.wait_for_selector("text=characters")
+    _choose_code(page, code_id)
+    page.get_by_role("button", name="Apply").click()
+    wait_ready(page)
+    page.wait_for_selector("text=Applied 1 code(s).")
+
+
+def test_deep_link_survives_login_and_chinese_passage_is_coded_with_the_mouse(app_server, page, demo):
+    base, study = app_server
+    login(page, base, "chan", demo.passwords["chan"], path="coding?transcript=SV04_siu_ling")
+    assert "transcript=SV04_siu_ling" in page.url
+    page.wait_for_selector("[data-testid='transcript-view']")
+    assert CHINESE_PASSAGE[:6] in page.inner_text("[data-testid='transcript-view']")
+    _code_passage(page, CHINESE_PASSAGE, "exploitation/debt_bondage")
+    rows = _codings(study, snippet=CHINESE_PASSAGE)
+    assert rows, "no coding stored for the selected passage"
+    coding_id, start, end, snippet, text, code_id, coder = rows[-1]
+    assert text[start:end] == CHINESE_PASSAGE == snippet
+    assert (code_id, coder) == ("exploitation/debt_bondage", "chan")
+    page.reload()
+    wait_ready(page)
+    page.wait_for_selector(f"mark[data-coding-id='{coding_id}']")
+    screenshot(page, "coding")
+
+
+def test_english_passage_is_coded_and_then_removed(app_server, page, demo):
+    base, study = app_server
+    login(page, base, "reyes", demo.passwords["reyes"], path="coding?transcript=SV01_dewi")
+    _code_passage(page, ENGLISH_PASSAGE, "exploitation/deception")
+    rows = _codings(study, snippet=ENGLISH_PASSAGE)
+    assert rows
+    coding_id, start, end, snippet, text, code_id, coder = rows[-1]
+    assert text[start:end] == ENGLISH_PASSAGE and coder == "reyes"
+    page.reload()
+    wait_ready(page)
+    page.locator(f"mark[data-coding-id='{coding_id}']").first.click()
+    wait_ready(page)
+    page.wait_for_selector("text=Codings here")
+    page.get_by_role("button", name="Remove").last.click()
+    wait_ready(page)
+    page.get_by_role("button", name="Yes, remove").click()
+    wait_ready(page)
+    page.wait_for_selector("text=Coding removed")
+    assert not [r for r in _codings(study, snippet=ENGLISH_PASSAGE) if r[0] == coding_id]
+    assert page.locator(f"mark[data-coding-id='{coding_id}']").count() == 0
+
+
+def test_import_through_the_uploader(app_server, page, demo, tmp_path):
+    base, study = app_server
+    upload = tmp_path / "P99_upload.txt"
+    upload.write_text("FICTIONAL test transcript.\nInterviewer: How are you?\nMina: I am well, thank you.\n"
+                      "Interviewer: Anything else?\nMina: 我哋屋企好遠。\n", encoding="utf-8")
+    login(page, base, "admin", demo.passwords["admin"], path="import")
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(upload))
+    wait_ready(page)
+    page.wait_for_selector("text=Interviewer: ")
+    page.get_by_label("Participant pseudonym").fill("Mina")
+    page.keyboard.press("Enter")
+    wait_ready(page)
+    screenshot(page, "import")
+    page.get_by_role("button", name="Import 1 file(s)").click()
+    wait_ready(page)
+    page.wait_for_selector("text=imported as transcript")
+    with sqlite3.connect(study) as db:
+        row = db.execute("SELECT p.pseudonym, t.interviewer_speaker FROM transcripts t "
+                         "JOIN participants p ON p.id = t.participant_id WHERE t.stem = 'P99_upload'").fetchone()
+    assert row == ("Mina", "Interviewer")
+
+
+def test_reviewer_sees_no_write_controls(app_server, page, demo):
+    base, _ = app_server
+    login(page, base, "reviewer", demo.passwords["reviewer"], path="coding?transcript=SV01_dewi")
+    page.wait_for_selector("[data-testid='transcript-view']")
+    page.wait_for_selector("text=Read-only")
+    assert page.get_by_role("button", name="Apply").count() == 0
+    assert page.locator("[data-testid='stSidebarNav'] a[href$='/import']").count() == 0
+    page.goto(f"{base}/codebook")
+    wait_ready(page)
+    assert page.get_by_role("tab", name="Merge").count() == 0
+    screenshot(page, "codebook-reviewer")
+
+
+def test_every_page_renders_and_is_screenshotted(app_server, page, demo):
+    base, _ = app_server
+    login(page, base, "admin", demo.passwords["admin"])
+    for path in ("overview", "transcripts", "codebook", "memos"):
+        page.goto(f"{base}/{path}")
+        wait_ready(page)
+        assert page.locator("[data-testid='stException']").count() == 0, f"exception on /{path}"
+        screenshot(page, path)

@@ -1,0 +1,171 @@
+"""workbench.services.codes: installing codebooks (stable ids), editing, moving and merging codes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import CODE_DELAY, CODE_PASSPORT, CODE_WAGES, INTERVIEW, TINY_CODEBOOK, import_text
+from workbench.errors import DuplicateError, InputError, NotFoundError
+from workbench.services.codebook import load_codebook, load_framework
+from workbench.services.codes import (
+    add_code,
+    get_code,
+    install_codebook,
+    list_codes,
+    list_measures,
+    merge_codes,
+    update_code,
+)
+from workbench.services.coding import add_coding, find_span, list_codings, transcript_text
+from workbench.store.study import Study
+
+FRAMEWORK = """\
+format: workbench-framework/1
+id: plan
+title: Plan
+pillars: [{id: protection}]
+measures:
+  - {id: M-2, pillar: protection, title: Second}
+  - {id: M-1, pillar: protection, title: First}
+"""
+
+
+@pytest.fixture
+def empty(tmp_path):
+    """A study without a codebook (writes by the built-in system account, an admin)."""
+    with Study.open(tmp_path / "empty.db", create=True) as study:
+        yield study
+
+
+def _book(tmp_path, text=TINY_CODEBOOK, name="tiny.yaml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return load_codebook(path)
+
+
+def test_install_adds_codes_in_order(empty, tmp_path):
+    assert install_codebook(empty, _book(tmp_path), None, by="system") == {"added": 5, "updated": 0}
+    codes = list_codes(empty)
+    assert [c["id"] for c in codes] == ["exploitation", CODE_PASSPORT, CODE_WAGES, "barriers", CODE_DELAY]
+    passport = get_code(empty, CODE_PASSPORT)
+    assert (passport["parent_id"], passport["name_zh"], passport["codings"]) == ("exploitation", "證件被扣留", 0)
+    assert passport["keywords"] == {"en": ["passport"], "zh": ["護照"]}
+    assert empty.meta("codebook") and '"tiny"' in empty.meta("codebook")
+
+
+def test_install_twice_keeps_ids_and_codings_and_updates_names(empty, tmp_path):
+    install_codebook(empty, _book(tmp_path), None, by="system")
+    tid = import_text(empty, INTERVIEW, by="system")
+    start, end = find_span(transcript_text(empty, tid), "took my passport")
+    add_coding(empty, transcript_id=tid, start=start, end=end, code_id=CODE_PASSPORT, by="system")
+    renamed = _book(tmp_path, TINY_CODEBOOK.replace("Documents retained", "Passport or ID withheld"), "v2.yaml")
+    assert install_codebook(empty, renamed, None, by="system") == {"added": 0, "updated": 5}
+    assert get_code(empty, CODE_PASSPORT)["name_en"] == "Passport or ID withheld"
+    assert get_code(empty, CODE_PASSPORT)["codings"] == 1
+    assert len(list_codes(empty)) == 5
+    assert list_codings(empty)[0]["code_id"] == CODE_PASSPORT
+
+
+def test_install_children_listed_before_parents(empty, tmp_path):
+    text = ("format: workbench-codebook/1\nid: rev\ntitle: Reversed\ncodes:\n"
+            "  - {id: a/b/c, parent: a/b, name: C}\n  - {id: a/b, parent: a, name: B}\n  - {id: a, name: A}\n")
+    install_codebook(empty, _book(tmp_path, text), None, by="system")
+    assert {c["id"]: c["parent_id"] for c in list_codes(empty)} == {"a": None, "a/b": "a", "a/b/c": "a/b"}
+
+
+def test_install_with_framework_stores_measures_and_links(empty, tmp_path):
+    (tmp_path / "plan.yaml").write_text(FRAMEWORK, encoding="utf-8")
+    framework = load_framework(tmp_path / "plan.yaml")
+    book = _book(tmp_path, TINY_CODEBOOK.replace("    keywords:", "    measures: [M-1, M-2]\n    keywords:"))
+    install_codebook(empty, book, framework, by="system")
+    assert [m["id"] for m in list_measures(empty)] == ["M-2", "M-1"]  # catalogue order
+    assert get_code(empty, CODE_PASSPORT)["measures"] == ["M-1", "M-2"]
+    # reinstalling without a measure drops the link
+    install_codebook(empty, _book(tmp_path, TINY_CODEBOOK.replace("    keywords:", "    measures: [M-2]\n    keywords:"),
+                                  "v2.yaml"), framework, by="system")
+    assert get_code(empty, CODE_PASSPORT)["measures"] == ["M-2"]
+
+
+def test_shipped_or_tiny_codebook_in_the_fixture(study):
+    ids = {c["id"] for c in list_codes(study)}
+    assert {CODE_PASSPORT, CODE_WAGES, CODE_DELAY} <= ids
+
+
+def test_add_code(study):
+    add_code(study, code_id="barriers/new_barrier", name_en="New barrier", name_zh="新障礙",
+             parent=get_code(study, CODE_DELAY)["parent_id"], by="coder1")
+    code = get_code(study, "barriers/new_barrier")
+    assert (code["name_zh"], code["parent_id"], code["created_by"]) == ("新障礙", "barriers", study.user("coder1").id)
+    assert list_codes(study)[-1]["id"] == "barriers/new_barrier"
+    with pytest.raises(DuplicateError):
+        add_code(study, code_id="barriers/new_barrier", name_en="Again", by="coder1")
+    with pytest.raises(NotFoundError):
+        add_code(study, code_id="x/y", name_en="Y", parent="x", by="coder1")
+    with pytest.raises(InputError, match="without spaces"):
+        add_code(study, code_id="has space", name_en="S", by="coder1")
+    assert not study.db.execute("SELECT 1 FROM codes WHERE id IN ('x/y', 'has space')").fetchone()
+
+
+def test_update_code_renames_without_changing_the_id(study):
+    update_code(study, CODE_DELAY, by="coder1", name_en="Waiting", name_zh="等候", color="#123456")
+    code = get_code(study, CODE_DELAY)
+    assert (code["name_en"], code["name_zh"], code["color"]) == ("Waiting", "等候", "#123456")
+    assert code["updated_by"] == study.user("coder1").id
+    with pytest.raises(InputError, match="cannot change id"):
+        update_code(study, CODE_DELAY, by="coder1", id="barriers/waiting")
+    with pytest.raises(NotFoundError):
+        update_code(study, "no/such", by="coder1", name_en="x")
+
+
+def test_move_code(study):
+    update_code(study, CODE_DELAY, by="coder1", parent_id="exploitation")
+    assert get_code(study, CODE_DELAY)["parent_id"] == "exploitation"
+    update_code(study, CODE_DELAY, by="coder1", parent_id=None)
+    assert get_code(study, CODE_DELAY)["parent_id"] is None
+
+
+def test_move_refuses_cycles(study):
+    add_code(study, code_id="barriers/delay/court", name_en="Court delay", parent=CODE_DELAY, by="coder1")
+    with pytest.raises(InputError, match="own descendant"):
+        update_code(study, "barriers", by="coder1", parent_id="barriers/delay/court")
+    with pytest.raises(InputError, match="own descendant"):
+        update_code(study, CODE_DELAY, by="coder1", parent_id=CODE_DELAY)
+    assert get_code(study, "barriers")["parent_id"] is None
+    with pytest.raises(NotFoundError):
+        update_code(study, CODE_DELAY, by="coder1", parent_id="no/such")
+
+
+def test_merge_carries_codings_and_retires_the_source(study):
+    tid = import_text(study, INTERVIEW, by="coder1")
+    text = transcript_text(study, tid)
+    for passage in ("took my passport", "kept my wages"):
+        start, end = find_span(text, passage)
+        add_coding(study, transcript_id=tid, start=start, end=end, code_id=CODE_WAGES, by="coder1")
+    add_code(study, code_id=f"{CODE_WAGES}/partial", name_en="Partly paid", parent=CODE_WAGES, by="coder1")
+    assert merge_codes(study, source=CODE_WAGES, target=CODE_PASSPORT, by="coder1") == 2
+    assert [c["code_id"] for c in list_codings(study)] == [CODE_PASSPORT, CODE_PASSPORT]
+    assert CODE_WAGES not in {c["id"] for c in list_codes(study)}
+    retired = {c["id"]: c for c in list_codes(study, include_inactive=True)}[CODE_WAGES]
+    assert (retired["status"], retired["merged_into"]) == ("merged", CODE_PASSPORT)
+    assert get_code(study, f"{CODE_WAGES}/partial")["parent_id"] == CODE_PASSPORT
+    with pytest.raises(NotFoundError):
+        get_code(study, CODE_WAGES)
+    row = study.db.execute("SELECT user_id, action, entity_id FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    assert row == (study.user("coder1").id, "merge", CODE_WAGES)
+
+
+def test_merge_refuses_itself_and_unknown_codes(study):
+    with pytest.raises(InputError, match="itself"):
+        merge_codes(study, source=CODE_DELAY, target=CODE_DELAY, by="coder1")
+    with pytest.raises(NotFoundError):
+        merge_codes(study, source="no/such", target=CODE_DELAY, by="coder1")
+
+
+def test_regression_merging_a_code_into_its_descendant_is_refused(study):
+    """Merging a theme into one of its own codes made that code its own parent (a cycle in the tree)."""
+    theme = get_code(study, CODE_PASSPORT)["parent_id"]
+    before = study.db.execute("SELECT id, parent_id, status FROM codes ORDER BY id").fetchall()
+    with pytest.raises(InputError, match="descendant"):
+        merge_codes(study, source=theme, target=CODE_PASSPORT, by="coder1")
+    assert study.db.execute("SELECT id, parent_id, status FROM codes ORDER BY id").fetchall() == before
+    assert not study.db.execute("SELECT 1 FROM codes WHERE parent_id = id").fetchone()

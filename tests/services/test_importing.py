@@ -1,0 +1,277 @@
+"""workbench.services.importing (and participants): prepare without writing, store all-or-nothing, batches."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import sqlite3
+
+import pytest
+
+from tests.helpers import CHINESE_INTERVIEW, INTERVIEW, dump, import_text, table_counts
+from workbench.errors import DuplicateError, InputError
+from workbench.services.importing import import_files, prepare, store
+from workbench.services.participants import ParticipantInfo, list_participants, load_manifest
+
+VTT = ("WEBVTT\n\n"
+       "00:00:01.000 --> 00:00:04.000\n<v Interviewer>How did you come to Hong Kong?</v>\n\n"
+       "00:00:04.500 --> 00:00:09.000\n<v Ana>Through an agency.</v>\n\n"
+       "00:00:09.000 --> 00:00:12.250\n<v Ana>They kept my passport.</v>\n\n"
+       "00:00:13.000 --> 00:00:15.000\n<v Interviewer>Then what?</v>\n")
+
+
+# Cantonese that Big5-HKSCS can encode (no emoji, no 𠝹).
+HK_INTERVIEW = ("訪問員：你點樣嚟香港㗎？\n阿玲：我喺中介度借咗錢，佢哋收咗我本護照嘅。\n"
+                "訪問員：之後你有冇去勞資審裁處？\n阿玲：有，等咗三個月。\n")
+
+
+def _file_digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# -- prepare -----------------------------------------------------------------------------------
+def test_prepare_writes_nothing(study, tmp_path):
+    study.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    before_counts, before_file = table_counts(study), _file_digest(tmp_path / "study.db")
+    prepared = prepare("P01.txt", INTERVIEW.encode("utf-8"))
+    assert table_counts(study) == before_counts
+    study.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert _file_digest(tmp_path / "study.db") == before_file
+    summary = prepared.summary()
+    assert summary["file"] == "P01.txt" and summary["language"] == "en" and summary["turns"] == 6
+    assert summary["speakers"] == {"Interviewer": 3, "Dewi": 3}
+    assert summary["interviewer"] == "Interviewer"
+    assert summary["sentences"] >= 8
+    assert summary["warnings"] == []
+
+
+def test_prepare_marks_interviewer_turns_and_languages():
+    prepared = prepare("P02.txt", CHINESE_INTERVIEW.encode("utf-8"))
+    assert prepared.language == "zh"
+    assert [s.is_interviewer for s in prepared.segments] == [True, False, True, False]
+    assert {s.language for s in prepared.segments} == {"zh"}
+
+
+def test_prepare_with_interviewer_override_and_unknown_speaker():
+    prepared = prepare("P01.txt", INTERVIEW.encode(), interviewer="Dewi")
+    assert prepared.interviewer == "Dewi"
+    with pytest.raises(InputError, match="P01.txt.*'Nobody'"):
+        prepare("P01.txt", INTERVIEW.encode(), interviewer="Nobody")
+    with pytest.raises(InputError, match="language"):
+        prepare("P01.txt", INTERVIEW.encode(), language="fr")
+
+
+def test_prepare_warns_without_speaker_labels():
+    prepared = prepare("notes.txt", b"First paragraph.\n\nSecond paragraph.")
+    assert prepared.speakers == {} and len(prepared.segments) == 2
+    assert any("no speaker labels" in w for w in prepared.warnings)
+
+
+def test_mixed_turns_get_their_own_language():
+    text = ("Interviewer: Did they pay you?\n阿玲：冇，佢哋冇俾人工我。\n"
+            "Interviewer: And the tribunal?\n阿玲：我去咗 Labour Tribunal 但係 the officer 話 no interpreter today.\n")
+    prepared = prepare("mixed.txt", text.encode())
+    assert [s.language for s in prepared.segments] == ["en", "zh", "en", "mixed"]
+
+
+# -- store -------------------------------------------------------------------------------------
+def test_store_writes_transcript_participant_and_segments(study):
+    tid = import_text(study, INTERVIEW, name="P01.txt", participant="Dewi", group="survivor",
+                      attributes={"nationality": "Indonesian"})
+    row = study.db["transcripts"].get(tid)
+    assert row["text"] == INTERVIEW.rstrip("\n")
+    assert (row["format"], row["encoding"], row["language"], row["stem"]) == ("txt", "UTF-8", "en", "P01")
+    assert json.loads(row["speakers"]) == {"Interviewer": 3, "Dewi": 3}
+    assert row["interviewer_speaker"] == "Interviewer"
+    assert row["created_by"] == study.user("coder1").id
+    participant = list_participants(study)[0]
+    assert participant == {"id": row["participant_id"], "pseudonym": "Dewi", "group": "survivor",
+                           "attributes": {"nationality": "Indonesian"}, "transcripts": 1}
+
+
+@pytest.mark.parametrize("text", [INTERVIEW, CHINESE_INTERVIEW])
+def test_segment_offsets_slice_the_text(study, text):
+    tid = import_text(study, text)
+    stored = study.db["transcripts"].get(tid)["text"]
+    turns = study.db.execute('SELECT id, start, "end", speaker, is_interviewer FROM segments '
+                             "WHERE transcript_id = ? AND kind = 'turn' ORDER BY seq", [tid]).fetchall()
+    assert len(turns) == 4 if text is CHINESE_INTERVIEW else len(turns) == 6
+    label_lines = stored.split("\n")
+    for (turn_id, start, end, speaker, is_interviewer), line in zip(turns, label_lines):
+        assert line.endswith(stored[start:end])
+        assert line.startswith(speaker)
+        assert bool(is_interviewer) == (speaker in ("Interviewer", "訪問員"))
+        sentences = study.db.execute('SELECT start, "end", words FROM segments WHERE turn_id = ? ORDER BY seq',
+                                     [turn_id]).fetchall()
+        assert sentences
+        for s_start, s_end, words in sentences:
+            assert start <= s_start < s_end <= end
+            assert stored[s_start:s_end] == stored[s_start:s_end].strip()
+            assert words
+
+
+def test_sentence_words_are_normalised(study):
+    tid = import_text(study, INTERVIEW)
+    words = " ".join(r[0] for r in study.db.execute(
+        "SELECT words FROM segments WHERE transcript_id = ? AND kind = 'sentence'", [tid]))
+    assert "take my passport" in words  # 'took' → 'take'
+    zh = import_text(study, CHINESE_INTERVIEW, name="P02.txt", participant="P02")
+    zh_words = " ".join(r[0] for r in study.db.execute(
+        "SELECT words FROM segments WHERE transcript_id = ? AND kind = 'sentence'", [zh]))
+    assert "勞資審裁處" in zh_words.split() and "佢哋" in zh_words.split()
+
+
+def test_vtt_turns_get_times(study):
+    tid = import_text(study, VTT, name="SV03.vtt", participant="Ana")
+    rows = study.db.execute("SELECT speaker, t_start_ms, t_end_ms FROM segments WHERE transcript_id = ? "
+                            "AND kind = 'turn' ORDER BY seq", [tid]).fetchall()
+    assert rows == [("Interviewer", 1000, 4000), ("Ana", 4500, 9000), ("Ana", 9000, 12250),
+                    ("Interviewer", 13000, 15000)]
+
+
+def test_duplicate_bytes_are_refused(study):
+    import_text(study, INTERVIEW, name="P01.txt")
+    before = table_counts(study)
+    with pytest.raises(DuplicateError, match="P01.txt"):
+        import_text(study, INTERVIEW, name="P01_again.txt", participant="P99")
+    assert table_counts(study) == before
+
+
+def test_same_text_in_another_encoding_is_refused(study):
+    import_text(study, HK_INTERVIEW, name="P01.txt")
+    before = table_counts(study)
+    with pytest.raises(DuplicateError, match="already in the study"):
+        import_text(study, HK_INTERVIEW.replace("\n", "\r\n"), name="P01_big5.txt", encoding="big5hkscs")
+    with pytest.raises(DuplicateError):
+        import_text(study, "\ufeff" + HK_INTERVIEW, name="P01_u16.txt", encoding="utf-16-le")
+    assert table_counts(study) == before
+
+
+def _snapshot(study):
+    return table_counts(study), dump(study, "transcripts", "segments", "participants", "audit_log")
+
+
+def test_failed_store_on_participant_group_clash_changes_nothing(study):
+    import_text(study, INTERVIEW, name="P01.txt", participant="Dewi", group="survivor")
+    before = _snapshot(study)
+    with pytest.raises(InputError, match="Dewi.*survivor"):
+        import_text(study, CHINESE_INTERVIEW, name="P02.txt", participant="Dewi", group="stakeholder")
+    assert _snapshot(study) == before
+
+
+def test_failure_after_rows_were_written_rolls_everything_back(study):
+    """A new participant and the transcript row are written before the segments; a bad segment undoes all."""
+    import_text(study, INTERVIEW, name="P01.txt", participant="Dewi")
+    before = _snapshot(study)
+    prepared = prepare("P02.txt", CHINESE_INTERVIEW.encode())
+    bad = dataclasses.replace(prepared.segments[-1], start=10, end=5)  # violates CHECK ("end" >= start)
+    prepared.segments.append(bad)
+    with pytest.raises(sqlite3.IntegrityError):
+        store(study, prepared, participant=ParticipantInfo("NewPerson", "survivor"), by="coder1")
+    assert _snapshot(study) == before
+    # and the study still works afterwards
+    prepared.segments.pop()
+    store(study, prepared, participant=ParticipantInfo("NewPerson", "survivor"), by="coder1")
+
+
+def test_store_without_participant(study):
+    tid = import_text(study, INTERVIEW, participant=None)
+    assert study.db["transcripts"].get(tid)["participant_id"] is None
+
+
+def test_participant_info_validates():
+    with pytest.raises(InputError, match="pseudonym"):
+        ParticipantInfo("  ", "survivor")
+    with pytest.raises(InputError, match="group"):
+        ParticipantInfo("P1", "victim")
+
+
+# -- batches and manifests ---------------------------------------------------------------------
+def test_import_files_continues_after_a_bad_file_and_reports_it(study, tmp_path):
+    good1 = tmp_path / "P01.txt"
+    good1.write_text(INTERVIEW, encoding="utf-8")
+    bad = tmp_path / "P02.docx"
+    bad.write_bytes(b"this is not a zip")
+    missing = tmp_path / "P03.txt"
+    good2 = tmp_path / "P04.txt"
+    good2.write_bytes(HK_INTERVIEW.encode("big5hkscs"))
+    seen = []
+    outcomes = import_files(study, [good1, bad, missing, good2], by="coder1",
+                            participant=ParticipantInfo("P01", "survivor"), progress=seen.append)
+    assert seen == ["P01.txt", "P02.docx", "P03.txt", "P04.txt"]
+    assert [o.file for o in outcomes] == seen
+    assert outcomes[0].transcript_id and outcomes[3].transcript_id
+    assert outcomes[0].error is None
+    assert "P02.docx" in outcomes[1].error and "docx" in outcomes[1].error
+    assert "no such file" in outcomes[2].error
+    assert outcomes[3].summary["encoding"] == "Big5-HKSCS"
+    assert study.counts()["transcripts"] == 2
+
+
+def test_import_files_refuses_oversized_files(study, tmp_path):
+    path = tmp_path / "P01.txt"
+    path.write_text(INTERVIEW * 50, encoding="utf-8")
+    [outcome] = import_files(study, [path], by="coder1", max_bytes=1000)
+    assert "P01.txt" in outcome.error and "limit" in outcome.error
+    assert study.counts()["transcripts"] == 0
+
+
+def test_yaml_manifest_unknown_keys_become_attributes(study, tmp_path):
+    (tmp_path / "SV01.txt").write_text(INTERVIEW, encoding="utf-8")
+    (tmp_path / "SV02.txt").write_text(CHINESE_INTERVIEW, encoding="utf-8")
+    manifest_path = tmp_path / "manifest.yaml"
+    manifest_path.write_text(
+        "- file: SV01.txt\n  participant: Dewi\n  group: survivor\n  language: en\n"
+        "  interview_date: 2026-03-14\n  interviewer: Officer A\n  interpreter: Bahasa - English\n"
+        "  attributes: {nationality: Indonesian, years_in_hk: 3}\n"
+        "- file: sub/SV02.txt\n  participant: 阿玲\n  group: survivor\n  interviewer_speaker: 訪問員\n",
+        encoding="utf-8")
+    manifest = load_manifest(manifest_path)
+    assert set(manifest) == {"SV01.txt", "SV02.txt"}
+    outcomes = import_files(study, [tmp_path / "SV01.txt", tmp_path / "SV02.txt"], by="coder1", manifest=manifest)
+    assert [o.error for o in outcomes] == [None, None]
+    people = {p["pseudonym"]: p for p in list_participants(study)}
+    assert people["Dewi"]["attributes"] == {"nationality": "Indonesian", "years_in_hk": 3,
+                                            "interpreter": "Bahasa - English"}
+    row = study.db.execute("SELECT interview_date, interviewer, language FROM transcripts WHERE stem = 'SV01'").fetchone()
+    assert row == ("2026-03-14", "Officer A", "en")
+    assert people["阿玲"]["attributes"] == {}
+
+
+def test_csv_manifest(study, tmp_path):
+    (tmp_path / "ST01.txt").write_text(INTERVIEW, encoding="utf-8")
+    (tmp_path / "ST02.txt").write_text(CHINESE_INTERVIEW, encoding="utf-8")
+    manifest_path = tmp_path / "manifest.csv"
+    manifest_path.write_bytes("\ufefffile,participant,group,organisation,role\r\n"
+                              "ST01.txt,Lawyer A,stakeholder,Legal clinic,lawyer\r\n"
+                              "ST02.txt,社工B,stakeholder,,\r\n".encode("utf-8"))
+    manifest = load_manifest(manifest_path)
+    outcomes = import_files(study, [tmp_path / "ST01.txt", tmp_path / "ST02.txt", tmp_path / "ST03.txt"],
+                            by="coder1", manifest=manifest)
+    assert outcomes[0].error is None and outcomes[1].error is None
+    assert "not listed in the manifest" in outcomes[2].error
+    people = {p["pseudonym"]: p for p in list_participants(study)}
+    assert people["Lawyer A"]["group"] == "stakeholder"
+    assert people["Lawyer A"]["attributes"] == {"organisation": "Legal clinic", "role": "lawyer"}
+    assert people["社工B"]["attributes"] == {}  # empty cells are not attributes
+
+
+@pytest.mark.parametrize("name, content, phrase", [
+    ("m.csv", "participant,group\nP1,survivor\n", "line 2 of m.csv: every entry needs a 'file'"),
+    ("m.yaml", "file: a.txt\n", "a YAML manifest is a list"),
+    ("m.yaml", "- file: a.txt\n  participant: [unclosed\n", "line 3 of m.yaml: not valid YAML"),
+    ("m.yaml", "- participant: P1\n", "every entry needs a 'file'"),
+])
+def test_bad_manifests(tmp_path, name, content, phrase):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_manifest(path)
+    assert phrase in str(err.value)
+
+
+def test_manifest_entry_without_participant_is_reported(study, tmp_path):
+    (tmp_path / "P1.txt").write_text(INTERVIEW, encoding="utf-8")
+    [outcome] = import_files(study, [tmp_path / "P1.txt"], by="coder1", manifest={"P1.txt": {"file": "P1.txt"}})
+    assert "names no participant" in outcome.error

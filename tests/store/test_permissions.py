@@ -1,0 +1,102 @@
+"""workbench.store.permissions: roles mapped to actions, enforced below the UI for every write service."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import CODE_DELAY, CODE_PASSPORT, CODE_WAGES, INTERVIEW, TINY_CODEBOOK, import_text, table_counts
+from workbench.errors import PermissionDenied
+from workbench.services.codebook import load_codebook
+from workbench.services.codes import add_code, install_codebook, merge_codes, update_code
+from workbench.services.coding import add_coding, find_span, remove_coding, restore_coding, update_coding
+from workbench.services.importing import prepare, store
+from workbench.services.participants import ParticipantInfo
+from workbench.store import permissions
+
+WRITE_ACTIONS = ["users.manage", "study.configure", "transcripts.import", "participants.edit", "codebook.edit",
+                 "codings.write", "memos.write", "suggestions.decide", "suggestions.generate"]
+
+
+@pytest.mark.parametrize("action", WRITE_ACTIONS)
+def test_reviewers_may_not_write_anything(action):
+    assert not permissions.allowed("reviewer", action)
+    assert permissions.allowed("admin", action)
+
+
+def test_coders_do_everything_but_manage_users_and_configure():
+    assert {a for a in WRITE_ACTIONS if not permissions.allowed("coder", a)} == {"users.manage", "study.configure"}
+
+
+def test_unknown_roles_and_actions_are_refused():
+    assert not permissions.allowed("superuser", "codings.write")
+    assert not permissions.allowed("admin", "no.such.action")
+
+
+def test_require_names_the_user_and_the_action():
+    with pytest.raises(PermissionDenied, match=r"rev1 \(reviewer\) may not codings write"):
+        permissions.require(username="rev1", role="reviewer", action="codings.write")
+    permissions.require(username="c", role="coder", action="codings.write")  # no exception
+
+
+def test_user_may(study):
+    assert study.user("coder1").may("codings.write")
+    assert not study.user("rev1").may("codings.write")
+
+
+@pytest.fixture
+def coded(study, tmp_path):
+    """A study with one transcript and one coding by coder1; returns a context for the write calls."""
+    tid = import_text(study, INTERVIEW, by="coder1")
+    text = study.db["transcripts"].get(tid)["text"]
+    start, end = find_span(text, "took my passport")
+    cid = add_coding(study, transcript_id=tid, start=start, end=end, code_id=CODE_PASSPORT, by="coder1")
+    book_path = tmp_path / "tiny.yaml"
+    book_path.write_text(TINY_CODEBOOK, encoding="utf-8")
+    return {"tid": tid, "cid": cid, "span": (start, end), "book": load_codebook(book_path), "tmp": tmp_path}
+
+
+WRITES = {
+    "add_coding": lambda s, c: add_coding(s, transcript_id=c["tid"], start=c["span"][0], end=c["span"][1],
+                                          code_id=CODE_WAGES, by="rev1"),
+    "update_coding": lambda s, c: update_coding(s, c["cid"], by="rev1", memo="reviewer memo"),
+    "remove_coding": lambda s, c: remove_coding(s, c["cid"], by="rev1"),
+    "restore_coding": lambda s, c: restore_coding(s, {"transcript_id": c["tid"], "start": 0, "end": 5,
+                                                      "code_id": CODE_DELAY, "assessment": None, "memo": None,
+                                                      "origin": "manual", "suggestion_id": None}, by="rev1"),
+    "install_codebook": lambda s, c: install_codebook(s, c["book"], None, by="rev1"),
+    "add_code": lambda s, c: add_code(s, code_id="barriers/new", name_en="New", parent=None, by="rev1"),
+    "update_code": lambda s, c: update_code(s, CODE_DELAY, by="rev1", name_en="Renamed"),
+    "merge_codes": lambda s, c: merge_codes(s, source=CODE_WAGES, target=CODE_PASSPORT, by="rev1"),
+    "import store": lambda s, c: store(s, prepare("P09.txt", b"Interviewer: Hi?\nAna: Hello.\n"),
+                                       participant=ParticipantInfo("P09", "survivor"), by="rev1"),
+    "add_user": lambda s, c: s.add_user(username="sneaky", role="admin", password="password123", by="rev1"),
+    "set_password": lambda s, c: s.set_password(username="coder1", password="password123", by="rev1"),
+    "set_meta": lambda s, c: s.set_meta("title", "changed", by="rev1"),
+}
+
+
+@pytest.mark.parametrize("write", list(WRITES), ids=list(WRITES))
+def test_reviewer_writes_raise_and_change_nothing(study, coded, write):
+    before = table_counts(study)
+    codes_before = study.db.execute("SELECT id, name_en, parent_id, status FROM codes ORDER BY id").fetchall()
+    codings_before = study.db.execute("SELECT * FROM codings").fetchall()
+    with pytest.raises(PermissionDenied, match="rev1"):
+        WRITES[write](study, coded)
+    assert table_counts(study) == before
+    assert study.db.execute("SELECT id, name_en, parent_id, status FROM codes ORDER BY id").fetchall() == codes_before
+    assert study.db.execute("SELECT * FROM codings").fetchall() == codings_before
+
+
+COORDINATOR_WRITES = {
+    "add_user": lambda s: s.add_user(username="sneaky", role="admin", password="password123", by="coder1"),
+    "set_password": lambda s: s.set_password(username="admin1", password="password123", by="coder1"),
+    "set_meta": lambda s: s.set_meta("title", "changed", by="coder1"),
+}
+
+
+@pytest.mark.parametrize("write", list(COORDINATOR_WRITES))
+def test_coders_may_not_manage_users_or_configure(study, write):
+    before = table_counts(study)
+    with pytest.raises(PermissionDenied, match="coder1"):
+        COORDINATOR_WRITES[write](study)
+    assert table_counts(study) == before

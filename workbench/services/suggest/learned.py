@@ -1,0 +1,134 @@
+"""The learned suggester: one logistic regression per code over TF-IDF of our normalised words.
+
+Why not spaCy textcat_multilabel: on a study's few hundred codings a linear model over the same
+words trains in well under a second (spaCy's ensemble needs seconds and several epochs), predicts
+a 10,000-word transcript in milliseconds, is deterministic, and explains itself exactly: a term's
+contribution to a code is its TF-IDF weight times the code's coefficient, so the evidence shown is
+the terms that weighed most. The model is stored as plain arrays (numpy .npz, no pickle), so a study
+file from someone else can never run code when its model is loaded.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from workbench.services.suggest.features import is_content, matrix, readable, terms, vocabulary
+from workbench.services.suggest.rules import zh_fold
+from workbench.services.suggest.training import TrainingSet
+from workbench.services.suggest.units import Unit
+
+SETTINGS: dict[str, Any] = {"algorithm": "tfidf-logreg/1", "C": 4.0, "min_df": 1, "min_positives": 2,
+                            "negative_weight": 3.0, "folds": 4}
+
+
+@dataclass
+class Model:
+    """A trained learned suggester and its calibration."""
+
+    labels: list[str]
+    vocab: dict[str, int]
+    idf: np.ndarray
+    coef: np.ndarray
+    intercept: np.ndarray
+    platt: tuple[float, float] = (1.0, 0.0)
+    stack: list[float] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        """Hash of training data and settings (set when trained)."""
+        return str(self.meta.get("version", ""))
+
+    def decision(self, units: list[Unit]) -> np.ndarray:
+        """Raw decision values, units × labels."""
+        if not units:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        features = matrix([terms(u) for u in units], self.vocab, self.idf)
+        return np.asarray(features @ self.coef.T) + self.intercept
+
+    def probability(self, decision: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities (Platt scaling pooled over codes) from decision values."""
+        a, b = self.platt
+        return 1.0 / (1.0 + np.exp(-(a * decision + b)))
+
+    def explain(self, unit: Unit, label: str, *, k: int = 4) -> str:
+        """The terms of the unit that pushed most towards this code."""
+        row = self.coef[self.labels.index(label)]
+        present = {t for t in terms(unit) if t in self.vocab and is_content(t)}
+        weights = matrix([terms(unit)], self.vocab, self.idf).toarray()[0]
+        scored = sorted(((weights[self.vocab[t]] * row[self.vocab[t]], t) for t in present), reverse=True)
+        shown: list[str] = []
+        for value, term in scored:
+            word = _surface(unit, readable(term))
+            if value <= 0 or len(shown) >= k:
+                break
+            if not any(word in s or s in word for s in shown):
+                shown.append(word)
+        return ", ".join(shown)
+
+    def to_bytes(self) -> bytes:
+        """The model as a compressed .npz (arrays and JSON only)."""
+        out = io.BytesIO()
+        terms_sorted = sorted(self.vocab, key=self.vocab.get)
+        header = {"labels": self.labels, "terms": terms_sorted, "platt": list(self.platt),
+                  "stack": self.stack, "meta": self.meta}
+        np.savez_compressed(out, header=np.frombuffer(json.dumps(header, ensure_ascii=False).encode(), np.uint8),
+                            idf=self.idf, coef=self.coef.astype(np.float32), intercept=self.intercept)
+        return out.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Model:
+        """Load a model written by to_bytes (never unpickles)."""
+        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+            header = json.loads(arrays["header"].tobytes().decode())
+            return cls(labels=header["labels"], vocab={t: i for i, t in enumerate(header["terms"])},
+                       idf=arrays["idf"], coef=arrays["coef"], intercept=arrays["intercept"],
+                       platt=tuple(header["platt"]), stack=list(header["stack"]), meta=header["meta"])
+
+
+def _surface(unit: Unit, word: str) -> str:
+    """A folded Chinese term shown in the unit's own characters."""
+    if word and not word.isascii():
+        position = zh_fold(unit.text).find(word)
+        if position >= 0:
+            return unit.text[position:position + len(word)]
+    return word
+
+
+def label_set(data: TrainingSet, *, min_positives: int) -> list[str]:
+    """Codes with enough positive units to learn."""
+    counts: dict[str, int] = {}
+    for positives in data.positives:
+        for code in positives:
+            counts[code] = counts.get(code, 0) + 1
+    return sorted(c for c, n in counts.items() if n >= min_positives)
+
+
+def fit(data: TrainingSet, *, settings: dict[str, Any] | None = None, labels: list[str] | None = None,
+        progress: Callable[[float], None] | None = None) -> Model:
+    """Fit the per-code classifiers on a training set (no calibration)."""
+    opts = {**SETTINGS, **(settings or {})}
+    labels = labels if labels is not None else label_set(data, min_positives=opts["min_positives"])
+    term_lists = [terms(u) for u in data.units]
+    vocab, idf = vocabulary(term_lists, min_df=opts["min_df"])
+    features = matrix(term_lists, vocab, idf)
+    coef = np.zeros((len(labels), len(vocab)), dtype=np.float32)
+    intercept = np.full(len(labels), -8.0, dtype=np.float32)
+    for index, label in enumerate(labels):
+        y = np.array([label in p for p in data.positives], dtype=np.int8)
+        if 0 < y.sum() < len(y):
+            weight = np.array([opts["negative_weight"] if label in n else 1.0 for n in data.negatives])
+            clf = LogisticRegression(C=opts["C"], solver="liblinear", max_iter=200)
+            clf.fit(features, y, sample_weight=weight)
+            coef[index], intercept[index] = clf.coef_[0], clf.intercept_[0]
+        if progress:
+            progress((index + 1) / max(len(labels), 1))
+    return Model(labels=list(labels), vocab=vocab, idf=idf, coef=coef, intercept=intercept,
+                 meta={"settings": opts, "units": len(data.units)})

@@ -1,0 +1,327 @@
+"""Rules from the codebook: bilingual keyword patterns, matched on lemmas (English) and substrings (Chinese).
+
+English patterns and texts go through the same normalisation (lower-cased lookup lemma, then a light
+suffix stem so "confiscation" meets "confiscated"); a pattern matches contiguously, or, when it has
+two or more content words, with its content words in any order within a short window ("confiscated
+her passport" meets "passport confiscation") at a lower weight. Chinese patterns match as substrings
+of the text mapped character for character to Simplified forms (so 護照 and 护照 meet); a pattern
+with spaces ("收 護照") matches its parts in any order within a few characters (收咗我本護照, 護照被收);
+a one-character pattern must be a whole jieba word. Negation and hypothetical cues just before a match
+lower its weight; they never hide it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from workbench.services.suggest.units import Unit, units_from_texts
+from workbench.text.language import is_han
+from workbench.text.nlp import to_simplified
+
+NEGATION_EN = frozenset({"not", "n't", "never", "no", "if", "would", "unless"})
+NEGATION_ZH = tuple(to_simplified(c) for c in ("冇", "沒有", "唔係", "未", "如果", "假如", "若果", "並非", "不是"))
+NEGATION_FACTOR = 0.55      # weight of a match with a cue just before it
+NEAR_FACTOR = 0.8           # weight of an English near (non-contiguous) match, or a spaced Chinese one
+CONTAINED_FACTOR = 0.5      # a match inside a longer match of another code
+DECAY = 0.5                 # 2nd distinct match counts half, 3rd a quarter…
+SCALE = 1.5                 # score = 1 - exp(-raw / SCALE)
+EN_WINDOW = 3               # near match: at most this many extra words between the content words
+EN_CUE_WINDOW = 3           # words before a match searched for a cue
+ZH_GAP = 6                  # spaced Chinese pattern: at most this many characters between parts
+ZH_CUE_WINDOW = 4           # characters before a match searched for a cue
+_KEEP = {"not", "no", "never", "without", "nothing", "none", "off", "out", "back", "down", "up"}
+STOP_EN = frozenset(w for w in STOP_WORDS if w not in _KEEP) | {"'s", "’s"}
+_SUFFIXES = ("ations", "ation", "ated", "ates", "ate", "ments", "ment", "ings", "ing", "ions", "ion",
+             "ers", "er", "ed", "es", "s", "e")
+_CLAUSE_END = re.compile(r"[。！？；!?;\n]")
+_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+
+
+def stem(norm: str) -> str:
+    """A light suffix stem of a lower-cased English lemma (other words unchanged)."""
+    if len(norm) <= 4 or not norm.isascii() or not norm.isalpha():
+        return norm
+    for suffix in _SUFFIXES:
+        if norm.endswith(suffix) and len(norm) - len(suffix) >= 4:
+            return norm[: -len(suffix)]
+    return norm
+
+
+def zh_fold(text: str) -> str:
+    """Text mapped for Chinese substring matching: Simplified characters, ASCII lower case (same length)."""
+    return to_simplified(text).translate(_ASCII_LOWER)
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One compiled keyword pattern of a code."""
+
+    code: str
+    text: str
+    lang: str
+    weight: float
+    keys: tuple[str, ...]          # English: stemmed lemmas; Chinese: folded parts
+    content: frozenset[str] = frozenset()
+
+    @property
+    def specificity(self) -> float:
+        """Longer patterns are more specific and count more."""
+        if self.lang == "en":
+            return {0: 0.8, 1: 1.0, 2: 1.4}.get(len(self.content), 1.7)
+        chars = sum(len(k) for k in self.keys)
+        return 0.6 if chars == 1 else 1.0 if chars == 2 else 1.3 if chars == 3 else 1.6
+
+
+@dataclass
+class Match:
+    """A pattern found in a unit: span (token indices for English, characters for Chinese)."""
+
+    pattern: Pattern
+    start: int
+    end: int
+    near: bool
+    negated: bool
+    surface: str
+
+    @property
+    def contribution(self) -> float:
+        """This match's weight towards its code's score."""
+        value = self.pattern.weight * self.pattern.specificity
+        return value * (NEAR_FACTOR if self.near else 1.0) * (NEGATION_FACTOR if self.negated else 1.0)
+
+
+@dataclass
+class RuleHit:
+    """A code's rule score for one unit and the matches behind it."""
+
+    code: str
+    raw: float
+    matches: list[Match] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        """The documented monotone mapping of the raw score into 0..1 (same for every code)."""
+        return rule_score(self.raw)
+
+    @property
+    def rank_key(self) -> tuple[float, float, int, int, str]:
+        """Sort key, best first: raw score, then the strongest and longest match, then the earliest."""
+        return (-round(self.raw, 6), -max(m.contribution for m in self.matches),
+                -sum(len(m.surface) for m in self.matches), min(m.start for m in self.matches), self.code)
+
+    @property
+    def evidence(self) -> str:
+        """The matched words, in text order, without repeats."""
+        seen: list[str] = []
+        for match in sorted(self.matches, key=lambda m: (m.pattern.lang, m.start)):
+            text = match.surface + (" (negated?)" if match.negated else "")
+            if text not in seen:
+                seen.append(text)
+        return "; ".join(seen)
+
+
+def rule_score(raw: float) -> float:
+    """Map a raw rule score (sum of decayed match weights) into 0..1."""
+    return 1.0 - math.exp(-max(raw, 0.0) / SCALE)
+
+
+class RuleSet:
+    """Compiled patterns of a codebook; `score` finds matches in a unit and scores each code."""
+
+    def __init__(self, patterns: list[Pattern]):
+        self.patterns = patterns
+        self.fingerprint = hashlib.sha256(json.dumps(
+            [(p.code, p.lang, p.text, p.weight) for p in patterns], ensure_ascii=False).encode()).hexdigest()[:16]
+        self.codes = sorted({p.code for p in patterns})
+        self._en: dict[str, list[Pattern]] = defaultdict(list)
+        self._zh: dict[int, dict[str, list[tuple[Pattern, int]]]] = defaultdict(lambda: defaultdict(list))
+        for pattern in patterns:
+            if pattern.lang == "en":
+                anchors = pattern.content or frozenset(pattern.keys[:1])
+                for anchor in anchors:   # any content word can start a near match
+                    self._en[anchor].append(pattern)
+            else:
+                for part_index, part in enumerate(pattern.keys):
+                    self._zh[len(part)][part].append((pattern, part_index))
+
+    def score(self, unit: Unit) -> dict[str, RuleHit]:
+        """Rule hits per code for one unit (codes without a match are absent)."""
+        matches = self._match_en(unit) + self._match_zh(unit)
+        return dict(sorted(_hits(matches).items(), key=lambda item: item[1].rank_key))
+
+    def score_many(self, units: list[Unit]) -> list[dict[str, RuleHit]]:
+        """`score` for each unit."""
+        return [self.score(u) for u in units]
+
+    def _match_en(self, unit: Unit) -> list[Match]:
+        keys = [stem(n) for n in unit.norms]
+        where: dict[str, list[int]] = defaultdict(list)
+        for index, key in enumerate(keys):
+            where[key].append(index)
+        found: dict[tuple[str, str], Match] = {}
+        for key in list(where):
+            for pattern in self._en.get(key, ()):
+                if (pattern.code, pattern.text) in found:
+                    continue
+                span, near = _contiguous(pattern.keys, keys, where), False
+                if span is None and len(pattern.content) >= 2:
+                    span, near = _near(pattern.content, where), True
+                if span is not None:
+                    negated = any(k in NEGATION_EN for k in keys[max(0, span[0] - EN_CUE_WINDOW):span[0]])
+                    found[(pattern.code, pattern.text)] = Match(pattern, span[0], span[1], near, negated,
+                                                                _surface_en(unit, span))
+        return list(found.values())
+
+    def _match_zh(self, unit: Unit) -> list[Match]:
+        if not any(is_han(c) for c in unit.text):
+            return []
+        folded = zh_fold(unit.text)
+        words = None
+        hits: dict[Pattern, list[tuple[int, int, int]]] = defaultdict(list)
+        for length, table in self._zh.items():
+            for i in range(len(folded) - length + 1):
+                entries = table.get(folded[i:i + length])
+                if entries:
+                    for pattern, part_index in entries:
+                        hits[pattern].append((part_index, i, i + length))
+        found: list[Match] = []
+        for pattern, places in hits.items():
+            if len(pattern.keys) == 1 and len(pattern.keys[0]) == 1:
+                words = words if words is not None else {zh_fold(n) for n in unit.norms}
+                if pattern.keys[0] not in words:
+                    continue
+            span = _zh_span(pattern, places, folded)
+            if span is None:
+                continue
+            before = _CLAUSE_END.split(folded[max(0, span[0] - ZH_CUE_WINDOW):span[0]])[-1]
+            negated = any(cue in before for cue in NEGATION_ZH)
+            found.append(Match(pattern, span[0], span[1], len(pattern.keys) > 1, negated,
+                               unit.text[span[0]:span[1]]))
+        return found
+
+
+def _contiguous(seq: tuple[str, ...], keys: list[str], where: dict[str, list[int]]) -> tuple[int, int] | None:
+    for i in where.get(seq[0], ()):
+        if tuple(keys[i:i + len(seq)]) == seq:
+            return i, i + len(seq)
+    return None
+
+
+def _near(content: frozenset[str], where: dict[str, list[int]]) -> tuple[int, int] | None:
+    """Smallest window holding every content word, if short enough."""
+    if any(k not in where for k in content):
+        return None
+    events = sorted((i, k) for k in content for i in where[k])
+    best: tuple[int, int] | None = None
+    counts: dict[str, int] = defaultdict(int)
+    left = 0
+    for right, (position, key) in enumerate(events):
+        counts[key] += 1
+        while len(counts) == len(content):
+            start = events[left][0]
+            if best is None or position - start < best[1] - best[0] - 1:
+                best = (start, position + 1)
+            counts[events[left][1]] -= 1
+            if not counts[events[left][1]]:
+                del counts[events[left][1]]
+            left += 1
+    if best is None or best[1] - best[0] > len(content) + EN_WINDOW:
+        return None
+    return best
+
+
+def _zh_span(pattern: Pattern, places: list[tuple[int, int, int]], folded: str) -> tuple[int, int] | None:
+    """Span of a (possibly spaced) Chinese pattern: all parts within ZH_GAP characters, same clause."""
+    if len(pattern.keys) == 1:
+        return places[0][1], places[0][2]
+    by_part: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for part_index, start, end in places:
+        by_part[part_index].append((start, end))
+    if len(by_part) < len(pattern.keys):
+        return None
+    for start, end in by_part[0]:
+        lo, hi, ok = start, end, True
+        for part_index in range(1, len(pattern.keys)):
+            near = [(s, e) for s, e in by_part[part_index]
+                    if (s >= hi and s - hi <= ZH_GAP) or (e <= lo and lo - e <= ZH_GAP)]
+            if not near:
+                ok = False
+                break
+            s, e = min(near, key=lambda se: abs(se[0] - start))
+            lo, hi = min(lo, s), max(hi, e)
+        if ok and not _CLAUSE_END.search(folded[lo:hi]):
+            return lo, hi
+    return None
+
+
+def _surface_en(unit: Unit, span: tuple[int, int]) -> str:
+    tokens = unit.tokens[span[0]:span[1]]
+    if unit.has_positions:
+        return unit.text[tokens[0].start:tokens[-1].end]
+    return " ".join(t.norm for t in tokens)
+
+
+def _hits(matches: list[Match]) -> dict[str, RuleHit]:
+    """Group matches by code: one match per overlapping stretch of a code, halved inside another code's longer match."""
+    hits: dict[str, RuleHit] = {}
+    for match in sorted(matches, key=lambda m: (-m.contribution, m.start, m.pattern.code, m.pattern.text)):
+        hit = hits.setdefault(match.pattern.code, RuleHit(match.pattern.code, 0.0))
+        if any(_overlap(match, other) for other in hit.matches):
+            continue
+        factor = CONTAINED_FACTOR if any(
+            other.pattern.code != match.pattern.code and _overlap(match, other)
+            and other.start <= match.start and match.end <= other.end
+            and other.end - other.start > match.end - match.start for other in matches) else 1.0
+        hit.raw += match.contribution * factor * DECAY ** len(hit.matches)
+        hit.matches.append(match)
+    return {code: hit for code, hit in hits.items() if hit.matches}
+
+
+def _overlap(a: Match, b: Match) -> bool:
+    return a.pattern.lang == b.pattern.lang and a.start < b.end and b.start < a.end
+
+
+def compile_rules(codes: Iterable[tuple[str, dict[str, list[Any]]]]) -> RuleSet:
+    """Compile the keyword patterns of (code id, keywords {en: [...], zh: [...]}) pairs."""
+    entries = [(code_id, lang, *_item(item)) for code_id, keywords in codes
+               for lang in ("en", "zh") for item in (keywords or {}).get(lang, []) or []]
+    return _compile(tuple(entries))
+
+
+@lru_cache(maxsize=8)
+def _compile(entries: tuple[tuple[str, str, str, float], ...]) -> RuleSet:
+    english = [(code, text, weight) for code, lang, text, weight in entries if lang == "en"]
+    chinese = [(code, text, weight) for code, lang, text, weight in entries if lang == "zh"]
+    patterns: list[Pattern] = []
+    for (code, text, weight), unit in zip(english, units_from_texts([t for _, t, _ in english],
+                                                                    languages=["en"] * len(english))):
+        keys = tuple(stem(n) for n in unit.norms)
+        if keys:
+            content = frozenset(k for k, n in zip(keys, unit.norms) if n not in STOP_EN)
+            patterns.append(Pattern(code, text, "en", weight, keys, content))
+    for code, text, weight in chinese:
+        parts = tuple(zh_fold(p) for p in text.split() if p)
+        if parts:
+            patterns.append(Pattern(code, text, "zh", weight, parts))
+    return RuleSet(patterns)
+
+
+def _item(item: Any) -> tuple[str, float]:
+    if isinstance(item, dict):
+        return str(item["text"]), float(item.get("weight", 1.0))
+    return str(item), 1.0
+
+
+def rules_for_codebook(codebook: Any) -> RuleSet:
+    """Compiled rules of a loaded Codebook (services.codebook.Codebook)."""
+    return compile_rules((c.id, c.keywords) for c in codebook.codes)

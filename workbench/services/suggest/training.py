@@ -1,0 +1,107 @@
+"""Training data for the learned suggester: the study's sentences labelled by the codings that cover them.
+
+A sentence (segments, kind 'sentence') is positive for a code when a coding of that code covers at
+least a third of the sentence or half of the coding. Only transcripts with at least one coding take
+part (an uncoded transcript says nothing). Sentences of coded transcripts without a code are its
+negatives; sentences under a rejected suggestion are explicit negatives of that code (weighted more).
+Interviewer sentences are left out unless someone coded them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from workbench.services.suggest.units import Unit, unit_from_stored
+from workbench.store.study import Study
+
+MIN_SENTENCE_SHARE = 1 / 3
+MIN_CODING_SHARE = 1 / 2
+
+
+@dataclass
+class TrainingSet:
+    """Units with their positive codes, explicit negative codes and transcript (the CV group)."""
+
+    units: list[Unit] = field(default_factory=list)
+    positives: list[frozenset[str]] = field(default_factory=list)
+    negatives: list[frozenset[str]] = field(default_factory=list)
+    groups: list[int] = field(default_factory=list)
+    codings: int = 0
+    rejections: int = 0
+
+    @property
+    def size(self) -> int:
+        """Codings plus rejected suggestions used (what 'training size' counts)."""
+        return self.codings + self.rejections
+
+    def digest(self) -> str:
+        """A hash of everything the model learns from."""
+        h = hashlib.sha256()
+        for unit, pos, neg, group in zip(self.units, self.positives, self.negatives, self.groups):
+            h.update(json.dumps([group, unit.norms, sorted(pos), sorted(neg)], ensure_ascii=False).encode())
+        return h.hexdigest()
+
+    def subset(self, keep: list[int]) -> TrainingSet:
+        """The units at these indices."""
+        return TrainingSet([self.units[i] for i in keep], [self.positives[i] for i in keep],
+                           [self.negatives[i] for i in keep], [self.groups[i] for i in keep],
+                           self.codings, self.rejections)
+
+
+def covers(s_start: int, s_end: int, c_start: int, c_end: int) -> bool:
+    """Whether a span (coding) covers a sentence enough to label it."""
+    overlap = min(s_end, c_end) - max(s_start, c_start)
+    if overlap <= 0:
+        return False
+    return overlap >= MIN_SENTENCE_SHARE * (s_end - s_start) or overlap >= MIN_CODING_SHARE * (c_end - c_start)
+
+
+def _spans(study: Study, sql: str, transcripts: set[int] | None) -> dict[int, list[tuple[int, int, str]]]:
+    by_transcript: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    for tid, start, end, code in study.db.execute(sql).fetchall():
+        if transcripts is None or tid in transcripts:
+            by_transcript[tid].append((start, end, code))
+    return by_transcript
+
+
+def training_set(study: Study, *, transcripts: set[int] | None = None) -> TrainingSet:
+    """Labelled sentences of the study (or of some transcripts)."""
+    codings = _spans(study, 'SELECT k.transcript_id, k.start, k."end", k.code_id FROM codings k '
+                            "JOIN codes c ON c.id = k.code_id WHERE c.status = 'active'", transcripts)
+    rejected = _spans(study, "SELECT transcript_id, start, \"end\", code_id FROM suggestions "
+                             "WHERE status = 'rejected'", transcripts)
+    data = TrainingSet(codings=sum(map(len, codings.values())), rejections=sum(map(len, rejected.values())))
+    for tid in sorted(codings):
+        rows = study.db.execute(
+            'SELECT s.start, s."end", s.language, s.words, s.is_interviewer, '
+            'substr(t.text, s.start + 1, s."end" - s.start) FROM segments s JOIN transcripts t '
+            "ON t.id = s.transcript_id WHERE s.transcript_id = ? AND s.kind = 'sentence' ORDER BY s.start",
+            [tid]).fetchall()
+        starts = [r[0] for r in rows]
+        positives: dict[int, set[str]] = defaultdict(set)
+        negatives: dict[int, set[str]] = defaultdict(set)
+        for target, spans in ((positives, codings[tid]), (negatives, rejected.get(tid, []))):
+            for c_start, c_end, code in spans:
+                index = max(bisect.bisect_right(starts, c_start) - 1, 0)
+                while index < len(rows) and rows[index][0] < c_end:
+                    if covers(rows[index][0], rows[index][1], c_start, c_end):
+                        target[index].add(code)
+                    index += 1
+        for index, (_start, _end, language, words, interviewer, text) in enumerate(rows):
+            if (interviewer and not positives[index]) or not words.strip():
+                continue
+            data.units.append(unit_from_stored(text, words, language))
+            data.positives.append(frozenset(positives[index]))
+            data.negatives.append(frozenset(negatives[index] - positives[index]))
+            data.groups.append(tid)
+    return data
+
+
+def training_size(study: Study) -> int:
+    """How many codings and rejected suggestions the study holds now (cheap: two counts)."""
+    return study.db.execute("SELECT (SELECT count(*) FROM codings) + "
+                            "(SELECT count(*) FROM suggestions WHERE status = 'rejected')").fetchone()[0]

@@ -1,0 +1,49 @@
+"""Units of text the suggesters score: a passage or a sentence, its language and its normalised words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workbench.text.language import detect_language
+from workbench.text.nlp import analyse_many
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word: code-point span in the unit's text (-1 when unknown) and its normal form."""
+
+    start: int
+    end: int
+    norm: str
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A text to suggest codes for: the text itself, its language and its words."""
+
+    text: str
+    language: str
+    tokens: tuple[Token, ...]
+
+    @property
+    def norms(self) -> list[str]:
+        """The normalised words (English lemmas, Chinese jieba words)."""
+        return [t.norm for t in self.tokens]
+
+    @property
+    def has_positions(self) -> bool:
+        """Whether the tokens carry offsets into the text (false for stored words)."""
+        return bool(self.tokens) and self.tokens[0].start >= 0
+
+
+def units_from_texts(texts: list[str], *, languages: list[str] | None = None) -> list[Unit]:
+    """Analyse texts (language detected per text unless given) into units, batching the pipelines."""
+    langs = languages or [detect_language(t) for t in texts]
+    analyses = analyse_many(list(texts), languages=langs)
+    return [Unit(text, lang, tuple(Token(w.start, w.end, w.norm) for w in a.words))
+            for text, lang, a in zip(texts, langs, analyses)]
+
+
+def unit_from_stored(text: str, words: str, language: str) -> Unit:
+    """A unit from a stored segment: its text and the space-separated words saved at import."""
+    return Unit(text, language, tuple(Token(-1, -1, w) for w in words.split()))

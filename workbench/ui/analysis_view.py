@@ -1,0 +1,109 @@
+"""Widgets shared by the Themes, Action Plan, Charts and Search pages: filters, quotes, downloads, clicks."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from workbench.services.analysis import Filters
+from workbench.services.analysis.base import groups_present
+from workbench.services.charts import chart_csv, chart_png, chart_svg
+from workbench.services.codes import list_codes, list_measures
+from workbench.store.study import Study
+from workbench.ui.pages import registry
+
+LABELS = {"English": "en", "繁體中文": "zh"}
+LANGUAGE_NAMES = {"en": "English", "zh": "Chinese", "mixed": "Mixed"}
+ASSESSMENT_NAMES = {"facilitator": "facilitator", "barrier": "barrier", "neutral": "neutral", "none": "not assessed"}
+QUOTES_PER_CODE = 25
+
+
+def page_script(url_path: str) -> str:
+    """The script path of a registered page (what st.page_link and st.switch_page need)."""
+    return next(spec.script for spec in registry() if spec.url_path == url_path)
+
+
+def open_transcript_link(container: Any, transcript: str) -> None:
+    """A link that opens a transcript in the coding page (read-only for reviewers)."""
+    container.page_link(page_script("coding"), label="Open transcript", icon=":material/open_in_new:",
+                        query_params={"transcript": transcript})
+
+
+def label_language(*, key: str) -> str:
+    """A toggle for chart and code labels: 'en' or 'zh' (names from the codebook)."""
+    choice = st.segmented_control("Labels", list(LABELS), default="English", key=key)
+    return LABELS.get(choice or "English", "en")
+
+
+def filter_widgets(study: Study, *, key: str, show: tuple[str, ...] = ("group", "language", "coder", "assessment",
+                                                                      "measure")) -> Filters:
+    """Multiselect filters in one row; returns the Filters they describe."""
+    cols = st.columns(len(show))
+    chosen: dict[str, tuple[str, ...]] = {}
+    options: dict[str, tuple[str, list[str], Any]] = {
+        "group": ("Participant group", groups_present(study), None),
+        "language": ("Language", ["en", "zh", "mixed"], LANGUAGE_NAMES.get),
+        "coder": ("Coder", [u.username for u in study.users() if u.role != "reviewer"], None),
+        "assessment": ("Assessment", list(ASSESSMENT_NAMES), ASSESSMENT_NAMES.get),
+        "measure": ("Measure", [m["id"] for m in list_measures(study)], None),
+        "code": ("Theme or code", [c["id"] for c in list_codes(study)], None),
+    }
+    for col, name in zip(cols, show):
+        label, values, fmt = options[name]
+        kwargs = {"format_func": fmt} if fmt else {}
+        chosen[name] = tuple(col.multiselect(label, values, key=f"{key}_{name}", placeholder="all", **kwargs))
+    return Filters(groups=chosen.get("group", ()), languages=chosen.get("language", ()),
+                   coders=chosen.get("coder", ()), assessments=chosen.get("assessment", ()),
+                   measures=chosen.get("measure", ()), codes=chosen.get("code", ()))
+
+
+def quote_caption(row: pd.Series) -> str:
+    """Who said it and where: pseudonym, group, transcript, turn, assessment, coders."""
+    parts = [str(row.get("participant") or "no participant"), str(row.get("group") or ""),
+             f"{row['transcript']} turn {int(row['turn'])}" if pd.notna(row.get("turn")) else str(row["transcript"])]
+    if row.get("assessments") and row["assessments"] != "none":
+        parts.append(str(row["assessments"]).replace("none", "not assessed"))
+    if row.get("coders"):
+        parts.append(f"coded by {row['coders']}")
+    return " · ".join(p for p in parts if p)
+
+
+def show_quotes(quotes: pd.DataFrame, *, key: str, limit: int = QUOTES_PER_CODE) -> None:
+    """Quotes as block quotes with their caption and a link that opens the transcript in the coding page."""
+    if quotes.empty:
+        st.info("No quotes match.")
+        return
+    for index, row in enumerate(quotes.head(limit).itertuples(index=False)):
+        data = row._asdict()
+        st.markdown("> " + html.escape(str(data["snippet"])).replace("\n", "\n> "))
+        left, right = st.columns([5, 1])
+        left.caption(quote_caption(pd.Series(data)))
+        open_transcript_link(right, data["transcript"])
+    if len(quotes) > limit:
+        st.caption(f"{len(quotes) - limit} more quote(s) not shown; narrow the filters to see them.")
+
+
+def download_buttons(chart: Any, *, name: str, key: str) -> None:
+    """PNG, SVG and CSV downloads of a chart (images are made only when clicked)."""
+    cols = st.columns(3)
+    cols[0].download_button("PNG", lambda: chart_png(chart), file_name=f"{name}.png", mime="image/png",
+                            key=f"{key}_png", icon=":material/image:", on_click="ignore")
+    cols[1].download_button("SVG", lambda: chart_svg(chart), file_name=f"{name}.svg", mime="image/svg+xml",
+                            key=f"{key}_svg", icon=":material/draw:", on_click="ignore")
+    cols[2].download_button("CSV", lambda: chart_csv(chart), file_name=f"{name}.csv", mime="text/csv",
+                            key=f"{key}_csv", icon=":material/table:", on_click="ignore")
+
+
+def selected_point(event: Any, name: str) -> dict[str, Any] | None:
+    """The first point a click selected in a chart (from st.altair_chart's on_select event), or None."""
+    if event is None:
+        return None
+    selection = event.get("selection", {}) if hasattr(event, "get") else getattr(event, "selection", {})
+    points = selection.get(name) if hasattr(selection, "get") else None
+    if not points:
+        return None
+    point = points[0] if isinstance(points, list) else points
+    return dict(point) if point else None

@@ -1,0 +1,62 @@
+"""Search: full-text search over transcripts (English by lemma, Chinese by string) with filters and KWIC."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from workbench.errors import WorkbenchError
+from workbench.services.analysis.base import groups_present
+from workbench.services.codes import list_codes
+from workbench.services.overview import list_transcripts
+from workbench.services.search import SearchFilters, search
+from workbench.ui import session
+from workbench.ui.analysis_view import LANGUAGE_NAMES, open_transcript_link
+
+
+def kwic_markdown(hit: dict) -> str:
+    """A hit's keyword-in-context line as HTML-safe markdown, the match highlighted."""
+    esc = lambda s: html.escape(s).replace("*", "&#42;").replace("_", "&#95;").replace("[", "&#91;")  # noqa: E731
+    return f"{esc(hit['left'])}:orange-background[**{esc(hit['match'])}**]{esc(hit['right'])}"
+
+
+def render() -> None:
+    """Render the search page (every role; nothing here writes)."""
+    session.require_user()
+    study = session.study()
+    st.title("Search")
+    st.caption("English words match their other forms (passport, passports); Chinese matches the characters "
+               "typed, also one or two (護照, 壓力).")
+    query = st.text_input("Search transcripts", key="search_query", placeholder="passport / 護照")
+    cols = st.columns(4)
+    groups = cols[0].multiselect("Participant group", groups_present(study), key="search_groups", placeholder="all")
+    languages = cols[1].multiselect("Language", list(LANGUAGE_NAMES), format_func=LANGUAGE_NAMES.get,
+                                    key="search_languages", placeholder="all")
+    people = sorted({r["participant"] for r in list_transcripts(study) if r["participant"]})
+    participants = cols[2].multiselect("Participant", people, key="search_participants", placeholder="all")
+    codes = cols[3].multiselect("Coded with", [c["id"] for c in list_codes(study)], key="search_codes",
+                                placeholder="any passage")
+    if not query.strip():
+        return
+    filters = SearchFilters(groups=tuple(groups), languages=tuple(languages), participants=tuple(participants),
+                            codes=tuple(codes))
+    try:
+        result = search(study, query, filters=filters, limit=200)
+    except WorkbenchError as err:
+        st.error(str(err))
+        return
+    terms = f" (matched as: {', '.join(result.terms)})" if result.mode == "lemmas" else ""
+    st.caption(f"{len(result.hits)} hit(s) in {result.sentences} sentence(s){terms}")
+    if not result.hits:
+        st.info("No passage matches.")
+    for hit in result.hits:
+        left, right = st.columns([5, 1])
+        left.markdown(kwic_markdown(hit))
+        left.caption(f"{hit['participant'] or 'no participant'} · {hit['group']} · {hit['transcript']} "
+                     f"turn {hit['turn']} · {hit['start']}–{hit['end']}")
+        open_transcript_link(right, hit["transcript"])
+
+
+if __name__ == "__main__":  # run by st.navigation as a page script; importing it has no effect
+    render()

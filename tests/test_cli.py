@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 
 import click
 import pytest
@@ -167,6 +168,7 @@ def test_codebook_validate_and_show(tmp_path, study_file):
     (("code", "list", "{missing}"), "no study file"),
     (("import", "{missing}", "{transcript}", "--participant", "X"), "no study file"),
     (("info", "{notsqlite}"), "not a study file"),
+    (("info", "{foreign}"), "not a workbench study"),
     (("import", "{study}", "{transcript}", "--participant", "X", "--attr", "novalue"), "--attr takes KEY=VALUE"),
     (("import", "{study}", "{transcript}", "--participant", "X", "--attr", "=v"), "--attr takes KEY=VALUE"),
     (("code", "add", "{study}", "--transcript", "P01_dewi", "--match", "passport", "--code", "no/such",
@@ -189,9 +191,14 @@ def test_codebook_validate_and_show(tmp_path, study_file):
 ])
 def test_errors_are_one_line_without_traceback(tmp_path, study_file, args, phrase):
     (tmp_path / "notsqlite.db").write_text("hello")
+    foreign = sqlite3.connect(tmp_path / "foreign.db")
+    foreign.execute("CREATE TABLE t (x)")
+    foreign.commit()
+    foreign.close()
     (tmp_path / "bad.yaml").write_text("format: workbench-codebook/1\nid: b\ntitle: B\ncodes:\n  - {id: a}\n")
     (tmp_path / "m.yaml").write_text("- file: P01_dewi.txt\n  participant: X\n")
-    values = {"missing": tmp_path / "nope.db", "notsqlite": tmp_path / "notsqlite.db", "study": study_file,
+    values = {"missing": tmp_path / "nope.db", "notsqlite": tmp_path / "notsqlite.db",
+              "foreign": tmp_path / "foreign.db", "study": study_file,
               "transcript": tmp_path / "P01_dewi.txt", "badbook": tmp_path / "bad.yaml", "tiny": tmp_path / "tiny.yaml",
               "manifest": tmp_path / "m.yaml"}
     argv = [a.format(**values) for a in args]

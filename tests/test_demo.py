@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from tests.helpers import DEMO_MANIFEST, REPO, REQUIRED_CODE_IDS, SHIPPED_CODEBOOK, TINY_CODEBOOK
+from tests.helpers import DEMO_MANIFEST, REPO, REQUIRED_CODE_IDS, TINY_CODEBOOK
 from workbench.demo import DEMO_USERS, build_demo, reference_codings
 from workbench.errors import InputError
 from workbench.services.participants import load_manifest
@@ -114,24 +114,34 @@ def test_build_demo_refuses_an_existing_file(demo):
         build_demo(demo.path)
 
 
-def test_a_bad_reference_coding_fails_cleanly_and_leaves_no_file(tmp_path):
-    if not SHIPPED_CODEBOOK.exists():
-        pytest.skip("codebooks/justice_access.yaml is not written yet")
+GOOD_REFERENCE = {"transcript": "P01", "quote": "They took my passport.", "code": "exploitation/document_retention",
+                  "coder": "chan"}
+
+
+@pytest.mark.parametrize("bad, phrase", [
+    ({**GOOD_REFERENCE, "quote": "a passage that is not there"}, "does not occur"),
+    # regression: these raised KeyError / NotFoundError without the file and line, and a KeyError left the
+    # half-built demo file behind, so the next attempt said "already exists"
+    ({k: v for k, v in GOOD_REFERENCE.items() if k != "coder"}, "missing key 'coder'"),
+    ({**GOOD_REFERENCE, "coder": "nobody"}, "no user 'nobody'"),
+    ({**GOOD_REFERENCE, "code": "no/such_code"}, "no active code"),
+    ({**GOOD_REFERENCE, "transcript": "P99"}, "no transcript 'P99'"),
+], ids=["quote", "missing_key", "unknown_coder", "unknown_code", "unknown_transcript"])
+def test_a_bad_reference_coding_names_its_line_and_leaves_no_file(tmp_path, bad, phrase):
     folder = tmp_path / "transcripts"
     (folder / "reference_codings").mkdir(parents=True)
     (folder / "P01.txt").write_text("FICTIONAL COMPOSITE INTERVIEW.\nInterviewer: Hi?\nDewi: They took my passport.\n"
                                     "Interviewer: And?\nDewi: Nothing.\n", encoding="utf-8")
     (folder / "manifest.yaml").write_text("- file: P01.txt\n  participant: Dewi\n  group: survivor\n",
                                           encoding="utf-8")
-    good = {"transcript": "P01", "quote": "They took my passport.", "code": "exploitation/document_retention",
-            "coder": "chan"}
-    bad = {**good, "quote": "a passage that is not there"}
-    (folder / "reference_codings" / "P01.jsonl").write_text(json.dumps(good) + "\n\n" + json.dumps(bad) + "\n",
-                                                            encoding="utf-8")
+    (tmp_path / "tiny.yaml").write_text(TINY_CODEBOOK, encoding="utf-8")
+    (folder / "reference_codings" / "P01.jsonl").write_text(
+        json.dumps(GOOD_REFERENCE) + "\n\n" + json.dumps(bad) + "\n", encoding="utf-8")
     target = tmp_path / "demo.db"
     with pytest.raises(InputError) as err:
-        build_demo(target, transcripts=folder, codebook=SHIPPED_CODEBOOK)
-    assert "line 3 of P01.jsonl" in str(err.value)
+        build_demo(target, transcripts=folder, codebook=tmp_path / "tiny.yaml")
+    assert str(err.value).startswith("line 3 of P01.jsonl: ")
+    assert phrase in str(err.value)
     assert not list(tmp_path.glob("demo.db*"))
 
 

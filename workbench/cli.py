@@ -320,6 +320,7 @@ def serve(study: str, port: int, address: str) -> None:
     sys.exit(subprocess.call(command, env=env, cwd=APP.parent))  # cwd: .streamlit/config.toml
 
 from workbench.cli_report import register as _register_report; _register_report(main)  # noqa: E402,E702
+from workbench.cli_suggest import register as _register_suggest; _register_suggest(main)  # noqa: E402,E702
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ def build_demo(path: str | Path, *, transcripts: Path = TRANSCRIPTS, codebook: P
                 raise InputError("demo transcripts failed to import:\n  " + "\n  ".join(failed))
             codings = load_reference_codings(study, transcripts / "reference_codings")
             return DemoResult(passwords, len(outcomes), codings)
-    except WorkbenchError:
+    except BaseException:  # never leave a half-built demo behind (it would block the next attempt)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         raise
@@ -84,16 +84,19 @@ def load_reference_codings(study: Study, folder: Path) -> int:
     texts: dict[str, tuple[int, str]] = {}
     with study.db.atomic():
         for row in reference_codings(folder):
-            stem = row["transcript"]
-            if stem not in texts:
-                tid = study.transcript_id(stem)
-                texts[stem] = (tid, study.db.execute("SELECT text FROM transcripts WHERE id = ?", [tid]).fetchone()[0])
-            tid, text = texts[stem]
-            try:
+            try:  # every problem names the file and line of the reference coding
+                stem = row["transcript"]
+                if stem not in texts:
+                    tid = study.transcript_id(stem)
+                    texts[stem] = (tid, study.db.execute("SELECT text FROM transcripts WHERE id = ?",
+                                                         [tid]).fetchone()[0])
+                tid, text = texts[stem]
                 start, end = find_span(text, row["quote"], occurrence=int(row.get("occurrence", 1)))
-            except InputError as err:
+                add_coding(study, transcript_id=tid, start=start, end=end, code_id=row["code"], by=row["coder"],
+                           assessment=row.get("assessment"), memo=row.get("memo"), origin="reference")
+            except KeyError as err:
+                raise InputError(f"missing key {err}", source=row["_source"], line=row["_line"]) from err
+            except WorkbenchError as err:
                 raise InputError(str(err), source=row["_source"], line=row["_line"]) from err
-            add_coding(study, transcript_id=tid, start=start, end=end, code_id=row["code"], by=row["coder"],
-                       assessment=row.get("assessment"), memo=row.get("memo"), origin="reference")
             count += 1
     return count

@@ -38,9 +38,22 @@ def _free_port() -> int:
 
 def copy_study(source: str | Path, target: Path) -> Path:
     """A consistent copy of a study file (SQLite backup API; safe with WAL)."""
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
         src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
     return target
+
+
+def query(study: str | Path, sql: str, params: list | tuple = ()) -> list[tuple]:
+    """Read from a study file the server also has open, closing the connection straight away."""
+    db = sqlite3.connect(study)
+    try:
+        return db.execute(sql, params).fetchall()
+    finally:
+        db.close()
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +124,11 @@ def login(page, base: str, username: str, password: str, *, path: str = "") -> N
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Log in").click()
     wait_ready(page)
-    page.wait_for_selector("[data-testid='stSidebar']")
+    try:
+        page.wait_for_selector("[data-testid='stSidebar']")
+    except Exception:
+        screenshot(page, f"login-failed-{username}")
+        raise
     wait_ready(page)
 
 

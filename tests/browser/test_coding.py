@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import sqlite3
-
-from tests.browser.conftest import login, screenshot, select_passage, wait_ready
+from tests.browser.conftest import login, query, screenshot, select_passage, wait_ready
 
 CHINESE_PASSAGE = "財仔嗰邊每個月要還兩千幾，還十個月。"
 ENGLISH_PASSAGE = "Before I flew, they gave me papers to sign."
 
 
 def _codings(study, *, snippet: str) -> list[tuple]:
-    with sqlite3.connect(study) as db:
-        return db.execute(
-            'SELECT k.id, k.start, k."end", k.snippet, t.text, k.code_id, u.username FROM codings k '
-            "JOIN transcripts t ON t.id = k.transcript_id JOIN users u ON u.id = k.coder_id WHERE k.snippet = ?",
-            [snippet]).fetchall()
+    return query(study, 'SELECT k.id, k.start, k."end", k.snippet, t.text, k.code_id, u.username FROM codings k '
+                        "JOIN transcripts t ON t.id = k.transcript_id JOIN users u ON u.id = k.coder_id "
+                        "WHERE k.snippet = ?", [snippet])
 
 
 def _choose_code(page, code_id: str) -> None:
@@ -85,17 +81,16 @@ def test_import_through_the_uploader(app_server, page, demo, tmp_path):
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(upload))
     wait_ready(page)
     page.wait_for_selector("text=Interviewer: ")
-    page.get_by_label("Participant pseudonym").fill("Mina")
+    page.get_by_role("textbox", name="Participant pseudonym").fill("Mina")
     page.keyboard.press("Enter")
     wait_ready(page)
     screenshot(page, "import")
     page.get_by_role("button", name="Import 1 file(s)").click()
     wait_ready(page)
     page.wait_for_selector("text=imported as transcript")
-    with sqlite3.connect(study) as db:
-        row = db.execute("SELECT p.pseudonym, t.interviewer_speaker FROM transcripts t "
-                         "JOIN participants p ON p.id = t.participant_id WHERE t.stem = 'P99_upload'").fetchone()
-    assert row == ("Mina", "Interviewer")
+    rows = query(study, "SELECT p.pseudonym, t.interviewer_speaker FROM transcripts t "
+                        "JOIN participants p ON p.id = t.participant_id WHERE t.stem = 'P99_upload'")
+    assert rows == [("Mina", "Interviewer")]
 
 
 def test_reviewer_sees_no_write_controls(app_server, page, demo):

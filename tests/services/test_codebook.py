@@ -221,3 +221,11 @@ def test_framework_validation_names_lines(tmp_path):
         load_framework(path)
     assert any(p.startswith("line 13:") and "unknown pillar 'nowhere'" in p for p in err.value.problems)
     assert any(p.startswith("line 16:") and "duplicate measure id 'M-1'" in p for p in err.value.problems)
+
+
+def test_regression_keywords_given_as_one_text_are_refused(tmp_path):
+    """'keywords: {en: visa}' was read letter by letter into the patterns 'v', 'i', 's', 'a'."""
+    path = _write(tmp_path, "bad.yaml", HEAD + "  - id: a\n    name: A\n    keywords: {en: visa, zh: [簽證]}\n")
+    with pytest.raises(CodebookError) as err:
+        load_codebook(path)
+    assert err.value.problems == ["line 5: keywords.en: expected a list of patterns, e.g. ['visa']"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import CHINESE_INTERVIEW, CODE_DELAY, CODE_PASSPORT, CODE_WAGES, INTERVIEW, import_text
-from workbench.errors import InputError, NotFoundError, PermissionDenied
+from workbench.errors import DuplicateError, InputError, NotFoundError, PermissionDenied
 from workbench.services.codes import merge_codes
 from workbench.services.coding import (
     add_coding,
@@ -196,9 +196,13 @@ def test_remove_unknown_coding(study):
 
 def test_regression_same_code_twice_in_one_second_does_not_crash(study, transcript):
     """The uid was uuid5(span, code, coder, time to the second): a second identical coding within the same
-    second died with sqlite3.IntegrityError (UNIQUE constraint failed: codings.uid)."""
+    second died with sqlite3.IntegrityError. Now the same coder's duplicate is refused with a message, and
+    another code on the same span gets its own uid."""
     tid, text = transcript
     first = _code(study, tid, text, "took my passport")
-    second = _code(study, tid, text, "took my passport")
-    assert first != second
+    with pytest.raises(DuplicateError, match="already applied"):
+        _code(study, tid, text, "took my passport")
+    start, end = find_span(text, "took my passport")
+    second = add_coding(study, transcript_id=tid, start=start, end=end, code_id="barriers/fear_retaliation",
+                        by="coder1")
     assert get_coding(study, first)["uid"] != get_coding(study, second)["uid"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import pytest
 
@@ -183,3 +184,20 @@ def test_audit_log_never_holds_transcript_text(study):
     dumped = json.dumps(rows, ensure_ascii=False)
     for phrase in (DISTINCTIVE, "violet umbrella", "took my passport", "kept my wages"):
         assert phrase not in dumped
+
+
+def test_regression_another_applications_database_is_left_alone(tmp_path):
+    """Opening someone else's SQLite file added every workbench table to it and switched it to WAL."""
+    path = tmp_path / "invoices.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount REAL)")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(InputError, match="invoices.db.*not a workbench study"):
+        Study.open(path)
+    conn = sqlite3.connect(path)
+    assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] == ["invoices"]
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    conn.close()
+    assert path.read_bytes() == before

@@ -73,6 +73,15 @@ def test_vtt_voice_tags_become_labels_and_timestamps_become_ms():
     assert [doc.text[c.start:c.end] for c in doc.cues] == doc.text.split("\n")
 
 
+def test_vtt_short_timestamps_voice_classes_and_unclosed_tags():
+    vtt = ("WEBVTT\n\n01:02.500 --> 01:04.000\n<v Ana>Hi.</v>\n\n"
+           "01:05.000 --> 01:06.000\n<v.loud Bob>Hello.</v>\n\n01:07.000 --> 01:08.000\n<v Ana>Bye.\n")
+    doc = read_bytes("short.vtt", vtt.encode())
+    assert doc.text == "Ana: Hi.\nBob: Hello.\nAna: Bye."
+    assert [(c.voice, c.t_start_ms, c.t_end_ms) for c in doc.cues] == [
+        ("Ana", 62500, 64000), ("Bob", 65000, 66000), ("Ana", 67000, 68000)]
+
+
 def test_srt_cues_in_ms():
     srt = ("1\n00:00:01,000 --> 00:00:02,500\nInterviewer: Hello?\n\n"
            "2\n00:00:03,000 --> 00:00:04,040\n阿玲：你好。\n第二行。\n")

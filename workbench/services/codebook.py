@@ -164,6 +164,9 @@ def _keywords(value: Any, where: str, problems: list[str]) -> dict[str, list[Any
         if lang not in ("en", "zh"):
             problems.append(f"{where}: unknown language {lang!r} (use en, zh)")
             continue
+        if patterns is not None and not isinstance(patterns, list):  # a bare text would be read letter by letter
+            problems.append(f"{where}.{lang}: expected a list of patterns, e.g. [{patterns!r}]")
+            continue
         cleaned: list[Any] = []
         seen: set[str] = set()
         for item in patterns or []:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from workbench.errors import InputError, NotFoundError, PermissionDenied
+from workbench.errors import DuplicateError, InputError, NotFoundError, PermissionDenied
 from workbench.services.codebook import ASSESSMENTS
 from workbench.store.study import Study, User, now
 from workbench.text.offsets import text_hash, trim_span
@@ -49,6 +49,9 @@ def add_coding(study: Study, *, transcript_id: int, start: int, end: int, code_i
     if code is None or code[0] != "active":
         raise InputError(f"no active code {code_id!r} in this study's codebook")
     with study.writing(by=by, action="codings.write") as actor:
+        if study.db.execute('SELECT 1 FROM codings WHERE transcript_id = ? AND start = ? AND "end" = ? '
+                            "AND code_id = ? AND coder_id = ?", [transcript_id, start, end, code_id, actor.id]).fetchone():
+            raise DuplicateError(f"{actor.username} has already applied {code_id} to this passage")
         # random: a name built from span, code, coder and the second collided when the same code was applied twice
         uid = str(uuid.uuid4())
         coding_id = study.db.execute(

@@ -182,6 +182,26 @@ def migrate(db: Database) -> None:
     migrations.apply(db)
 
 
+# -- 0002: cached suggestion models (see workbench/services/suggest/models.py) -------------------------
+@migrations(name="0002_suggestion_models")
+def suggestion_models(db: Database) -> None:
+    """Trained suggestion models cached in the study: plain arrays (never pickles), one row per version."""
+    db.execute(
+        """CREATE TABLE suggestion_models (
+            id INTEGER PRIMARY KEY,
+            version TEXT NOT NULL UNIQUE,
+            method TEXT NOT NULL,
+            rules TEXT,
+            created_at TEXT NOT NULL,
+            created_by INTEGER REFERENCES users(id),
+            training_size INTEGER NOT NULL,
+            metrics TEXT NOT NULL DEFAULT '{}',
+            model BLOB NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX idx_suggestion_models_rules ON suggestion_models(rules, id)")
+
+
 # -- 0003: full-text search over sentences (see workbench/services/search.py) --------------------------
 # search_words indexes the `words` column of sentence segments (English lemmas, Chinese jieba words) as an
 # external-content FTS5 table; search_text holds each sentence's text under the trigram tokenizer for
@@ -222,3 +242,4 @@ def search_index(db: Database) -> None:
     """Full-text indexes over sentence segments (words and trigram text), kept in step by triggers."""
     for statement in _SEARCH_INDEX:
         db.execute(statement)
+

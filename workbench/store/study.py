@@ -53,10 +53,18 @@ class Study:
         path = str(path)
         if path != ":memory:" and not create and not Path(path).exists():
             raise NotFoundError(f"no study file at {path} (create one with: workbench init {path})")
-        if path != ":memory:" and Path(path).exists() and not _looks_like_sqlite(Path(path)):
-            raise InputError("this is not a study file (not an SQLite database)", source=path)
         conn = sqlite3.connect(path, check_same_thread=False, timeout=10)
+        try:
+            # Ask SQLite rather than reading the header ourselves: closing our own file handle on the
+            # database would drop this process's POSIX locks and let another process delete the WAL index.
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as err:
+            conn.close()
+            raise InputError("this is not a study file (not an SQLite database)", source=path) from err
         db = Database(conn)
+        if not _is_empty_or_study(db):  # never add our tables to another application's database
+            conn.close()
+            raise InputError("this SQLite database is not a workbench study (it holds other tables)", source=path)
         if path != ":memory:":
             db.enable_wal()
         db.execute("PRAGMA foreign_keys = ON")
@@ -215,11 +223,12 @@ class Study:
         return {key: self.db.execute(sql).fetchone()[0] for key, sql in queries.items()}
 
 
-def _looks_like_sqlite(path: Path) -> bool:
-    if path.stat().st_size == 0:
+def _is_empty_or_study(db: Database) -> bool:
+    tables = db.table_names()
+    if set(tables) <= {"_sqlite_migrations"}:
         return True
-    with path.open("rb") as fh:
-        return fh.read(16) == b"SQLite format 3\x00"
+    return "_sqlite_migrations" in tables and db.execute(
+        "SELECT 1 FROM _sqlite_migrations WHERE migration_set = 'workbench' LIMIT 1").fetchone() is not None
 
 
 def _os_user() -> str:

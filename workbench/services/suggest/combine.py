@@ -8,7 +8,8 @@ Calibration (what a score means):
 - learned alone: Platt scaling, sigmoid(a·d + b) of the decision value d, with a and b fitted on
   out-of-fold decisions (folds grouped by transcript) pooled over all codes.
 - combined: a logistic "stacker" fitted on the same out-of-fold data, pooled over codes, with the
-  features [log(1 + rule raw), rule fired, learned decision, code known to the model]. Its output is
+  features [log(1 + rule raw), rule fired, learned decision / 4, 1 / (1 + the code's place in the
+  learned ranking of the unit), code known to the model]. Its output is
   the estimated probability that a person would code the unit with the code, whatever the code.
 """
 
@@ -18,7 +19,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
+from scipy.optimize import minimize
 
 from workbench.services.suggest.learned import Model
 from workbench.services.suggest.rules import RuleHit, RuleSet
@@ -26,7 +27,7 @@ from workbench.services.suggest.units import Unit
 
 METHODS = ("rules", "learned", "auto")
 UNKNOWN_DECISION = -8.0      # decision value of a code the model never saw
-LEARNED_FLOOR = 0.05         # learned-only candidates below this probability are not suggested
+LEARNED_CANDIDATES = 5       # the learned model proposes its best five codes per unit
 SHOWN_LEARNED = 0.2          # the learned model "took part" in a combined suggestion above this probability
 
 
@@ -44,20 +45,37 @@ class Suggestion:
         return {"code": self.code, "score": round(self.score, 4), "method": self.method, "evidence": self.evidence}
 
 
-def features(hit: RuleHit | None, decision: float | None) -> list[float]:
-    """Stacker features of one (unit, code)."""
-    raw = hit.raw if hit else 0.0
-    known = decision is not None
-    return [math.log1p(raw), 1.0 if hit else 0.0, float(np.clip(decision if known else UNKNOWN_DECISION, -12, 12)),
-            1.0 if known else 0.0]
+def features(hits: dict[str, RuleHit], decision: np.ndarray | None, labels: list[str],
+             codes: list[str]) -> dict[str, list[float]]:
+    """Stacker features of each candidate code of one unit."""
+    known: dict[str, tuple[float, int]] = {}
+    if decision is not None:
+        order = np.argsort(-decision, kind="stable")
+        known = {labels[i]: (float(decision[i]), place) for place, i in enumerate(order)}
+    out = {}
+    for code in codes:
+        raw = hits[code].raw if code in hits else 0.0
+        value, place = known.get(code, (UNKNOWN_DECISION, len(labels)))
+        out[code] = [math.log1p(raw), 1.0 if code in hits else 0.0, max(min(value, 12.0), -12.0) / 4.0,
+                     1.0 / (1.0 + place) if code in known else 0.0, 1.0 if code in known else 0.0]
+    return out
 
 
-def fit_logistic(rows: list[list[float]], y: list[int]) -> list[float]:
-    """Weights then bias of a pooled logistic regression (the calibrator)."""
+def fit_logistic(rows: list[list[float]], y: list[int], *, c: float = 10.0) -> list[float]:
+    """Weights then bias of a small pooled logistic regression (the calibrators), L2 on the weights."""
     if len(set(y)) < 2:
         return [0.0] * (len(rows[0]) if rows else 0) + [-4.0]
-    clf = LogisticRegression(C=1.0, max_iter=500).fit(np.array(rows), np.array(y))
-    return [float(w) for w in clf.coef_[0]] + [float(clf.intercept_[0])]
+    x, target = np.array(rows, dtype=np.float64), np.array(y, dtype=np.float64)
+    dims = x.shape[1]
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        z = x @ theta[:dims] + theta[dims]
+        residual = 1.0 / (1.0 + np.exp(-z)) - target
+        value = float(np.sum(np.logaddexp(0.0, z) - target * z) + 0.5 / c * theta[:dims] @ theta[:dims])
+        return value, np.concatenate([x.T @ residual + theta[:dims] / c, [residual.sum()]])
+
+    theta = minimize(loss, np.zeros(dims + 1), jac=True, method="L-BFGS-B").x
+    return [float(v) for v in theta]
 
 
 def apply_logistic(weights: list[float], row: list[float]) -> float:
@@ -87,21 +105,21 @@ def rank(units: list[Unit], *, rules: RuleSet | None, model: Model | None, metho
 
 def _learned(unit: Unit, decision: np.ndarray, model: Model) -> list[Suggestion]:
     probabilities = model.probability(decision)
-    return [Suggestion(code, float(p), "learned", model.explain(unit, code))
-            for code, p in zip(model.labels, probabilities) if p >= LEARNED_FLOOR]
+    best = np.argsort(-probabilities)[:LEARNED_CANDIDATES]
+    return [Suggestion(model.labels[i], float(probabilities[i]), "learned", model.explain(unit, model.labels[i]))
+            for i in best]
 
 
 def _combined(unit: Unit, hits: dict[str, RuleHit], decision: np.ndarray, model: Model) -> list[Suggestion]:
-    known = dict(zip(model.labels, decision.tolist()))
     learned_p = dict(zip(model.labels, model.probability(decision).tolist()))
-    candidates = set(hits) | {c for c, p in learned_p.items() if p >= LEARNED_FLOOR}
+    candidates = sorted(set(hits) | {model.labels[i] for i in np.argsort(-decision)[:LEARNED_CANDIDATES]})
     out = []
-    for code in candidates:
-        score = apply_logistic(model.stack, features(hits.get(code), known.get(code)))
+    for code, row in features(hits, decision, model.labels, candidates).items():
+        score = apply_logistic(model.stack, row)
         took_part = learned_p.get(code, 0.0) >= SHOWN_LEARNED
         parts = [hits[code].evidence] if code in hits else []
         if took_part or code not in hits:
-            explained = model.explain(unit, code) if code in known else ""
+            explained = model.explain(unit, code) if code in learned_p else ""
             parts.append(f"learned: {explained}" if explained else "learned")
         method = "rules+learned" if code in hits and took_part else "rules" if code in hits else "learned"
         out.append(Suggestion(code, score, method, "; ".join(p for p in parts if p)))

@@ -14,125 +14,34 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
-import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from spacy.lang.en.stop_words import STOP_WORDS
-
+from workbench.services.suggest.patterns import (
+    CLAUSE_END,
+    CONTAINED_FACTOR,
+    DECAY,
+    EN_CUE_WINDOW,
+    EN_WINDOW,
+    NEGATION_EN,
+    NEGATION_ZH,
+    STOP_EN,
+    ZH_CUE_WINDOW,
+    ZH_GAP,
+    Match,
+    Pattern,
+    RuleHit,
+    rule_score,
+    stem,
+    zh_fold,
+)
 from workbench.services.suggest.units import Unit, units_from_texts
 from workbench.text.language import is_han
-from workbench.text.nlp import to_simplified
 
-NEGATION_EN = frozenset({"not", "n't", "never", "no", "if", "would", "unless"})
-NEGATION_ZH = tuple(to_simplified(c) for c in ("冇", "沒有", "唔係", "未", "如果", "假如", "若果", "並非", "不是"))
-NEGATION_FACTOR = 0.55      # weight of a match with a cue just before it
-NEAR_FACTOR = 0.8           # weight of an English near (non-contiguous) match, or a spaced Chinese one
-CONTAINED_FACTOR = 0.5      # a match inside a longer match of another code
-DECAY = 0.5                 # 2nd distinct match counts half, 3rd a quarter…
-SCALE = 1.5                 # score = 1 - exp(-raw / SCALE)
-EN_WINDOW = 3               # near match: at most this many extra words between the content words
-EN_CUE_WINDOW = 3           # words before a match searched for a cue
-ZH_GAP = 6                  # spaced Chinese pattern: at most this many characters between parts
-ZH_CUE_WINDOW = 4           # characters before a match searched for a cue
-_KEEP = {"not", "no", "never", "without", "nothing", "none", "off", "out", "back", "down", "up"}
-STOP_EN = frozenset(w for w in STOP_WORDS if w not in _KEEP) | {"'s", "’s"}
-_SUFFIXES = ("ations", "ation", "ated", "ates", "ate", "ments", "ment", "ings", "ing", "ions", "ion",
-             "ers", "er", "ed", "es", "s", "e")
-_CLAUSE_END = re.compile(r"[。！？；!?;\n]")
-_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
-
-
-def stem(norm: str) -> str:
-    """A light suffix stem of a lower-cased English lemma (other words unchanged)."""
-    if len(norm) <= 4 or not norm.isascii() or not norm.isalpha():
-        return norm
-    for suffix in _SUFFIXES:
-        if norm.endswith(suffix) and len(norm) - len(suffix) >= 4:
-            return norm[: -len(suffix)]
-    return norm
-
-
-def zh_fold(text: str) -> str:
-    """Text mapped for Chinese substring matching: Simplified characters, ASCII lower case (same length)."""
-    return to_simplified(text).translate(_ASCII_LOWER)
-
-
-@dataclass(frozen=True)
-class Pattern:
-    """One compiled keyword pattern of a code."""
-
-    code: str
-    text: str
-    lang: str
-    weight: float
-    keys: tuple[str, ...]          # English: stemmed lemmas; Chinese: folded parts
-    content: frozenset[str] = frozenset()
-
-    @property
-    def specificity(self) -> float:
-        """Longer patterns are more specific and count more."""
-        if self.lang == "en":
-            return {0: 0.8, 1: 1.0, 2: 1.4}.get(len(self.content), 1.7)
-        chars = sum(len(k) for k in self.keys)
-        return 0.6 if chars == 1 else 1.0 if chars == 2 else 1.3 if chars == 3 else 1.6
-
-
-@dataclass
-class Match:
-    """A pattern found in a unit: span (token indices for English, characters for Chinese)."""
-
-    pattern: Pattern
-    start: int
-    end: int
-    near: bool
-    negated: bool
-    surface: str
-
-    @property
-    def contribution(self) -> float:
-        """This match's weight towards its code's score."""
-        value = self.pattern.weight * self.pattern.specificity
-        return value * (NEAR_FACTOR if self.near else 1.0) * (NEGATION_FACTOR if self.negated else 1.0)
-
-
-@dataclass
-class RuleHit:
-    """A code's rule score for one unit and the matches behind it."""
-
-    code: str
-    raw: float
-    matches: list[Match] = field(default_factory=list)
-
-    @property
-    def score(self) -> float:
-        """The documented monotone mapping of the raw score into 0..1 (same for every code)."""
-        return rule_score(self.raw)
-
-    @property
-    def rank_key(self) -> tuple[float, float, int, int, str]:
-        """Sort key, best first: raw score, then the strongest and longest match, then the earliest."""
-        return (-round(self.raw, 6), -max(m.contribution for m in self.matches),
-                -sum(len(m.surface) for m in self.matches), min(m.start for m in self.matches), self.code)
-
-    @property
-    def evidence(self) -> str:
-        """The matched words, in text order, without repeats."""
-        seen: list[str] = []
-        for match in sorted(self.matches, key=lambda m: (m.pattern.lang, m.start)):
-            text = match.surface + (" (negated?)" if match.negated else "")
-            if text not in seen:
-                seen.append(text)
-        return "; ".join(seen)
-
-
-def rule_score(raw: float) -> float:
-    """Map a raw rule score (sum of decayed match weights) into 0..1."""
-    return 1.0 - math.exp(-max(raw, 0.0) / SCALE)
+__all__ = ["STOP_EN", "Match", "Pattern", "RuleHit", "RuleSet", "compile_rules", "rule_score", "rules_for_codebook",
+           "stem", "zh_fold"]
 
 
 class RuleSet:
@@ -143,6 +52,7 @@ class RuleSet:
         self.fingerprint = hashlib.sha256(json.dumps(
             [(p.code, p.lang, p.text, p.weight) for p in patterns], ensure_ascii=False).encode()).hexdigest()[:16]
         self.codes = sorted({p.code for p in patterns})
+        self._cache: dict[Unit, dict[str, RuleHit]] = {}
         self._en: dict[str, list[Pattern]] = defaultdict(list)
         self._zh: dict[int, dict[str, list[tuple[Pattern, int]]]] = defaultdict(lambda: defaultdict(list))
         for pattern in patterns:
@@ -156,8 +66,14 @@ class RuleSet:
 
     def score(self, unit: Unit) -> dict[str, RuleHit]:
         """Rule hits per code for one unit (codes without a match are absent)."""
-        matches = self._match_en(unit) + self._match_zh(unit)
-        return dict(sorted(_hits(matches).items(), key=lambda item: item[1].rank_key))
+        cached = self._cache.get(unit)
+        if cached is None:
+            matches = self._match_en(unit) + self._match_zh(unit)
+            cached = dict(sorted(_hits(matches).items(), key=lambda item: item[1].rank_key))
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+            self._cache[unit] = cached
+        return cached
 
     def score_many(self, units: list[Unit]) -> list[dict[str, RuleHit]]:
         """`score` for each unit."""
@@ -177,9 +93,9 @@ class RuleSet:
                 if span is None and len(pattern.content) >= 2:
                     span, near = _near(pattern.content, where), True
                 if span is not None:
-                    negated = any(k in NEGATION_EN for k in keys[max(0, span[0] - EN_CUE_WINDOW):span[0]])
-                    found[(pattern.code, pattern.text)] = Match(pattern, span[0], span[1], near, negated,
-                                                                _surface_en(unit, span))
+                    cues = [i for i in range(max(0, span[0] - EN_CUE_WINDOW), span[0]) if keys[i] in NEGATION_EN]
+                    found[(pattern.code, pattern.text)] = Match(pattern, span[0], span[1], near,
+                                                                cues[-1] if cues else -1, _surface_en(unit, span))
         return list(found.values())
 
     def _match_zh(self, unit: Unit) -> list[Match]:
@@ -203,9 +119,9 @@ class RuleSet:
             span = _zh_span(pattern, places, folded)
             if span is None:
                 continue
-            before = _CLAUSE_END.split(folded[max(0, span[0] - ZH_CUE_WINDOW):span[0]])[-1]
-            negated = any(cue in before for cue in NEGATION_ZH)
-            found.append(Match(pattern, span[0], span[1], len(pattern.keys) > 1, negated,
+            before = CLAUSE_END.split(folded[max(0, span[0] - ZH_CUE_WINDOW):span[0]])[-1]
+            places = [span[0] - len(before) + before.rfind(cue) for cue in NEGATION_ZH if cue in before]
+            found.append(Match(pattern, span[0], span[1], len(pattern.keys) > 1, max(places) if places else -1,
                                unit.text[span[0]:span[1]]))
         return found
 
@@ -259,7 +175,7 @@ def _zh_span(pattern: Pattern, places: list[tuple[int, int, int]], folded: str) 
                 break
             s, e = min(near, key=lambda se: abs(se[0] - start))
             lo, hi = min(lo, s), max(hi, e)
-        if ok and not _CLAUSE_END.search(folded[lo:hi]):
+        if ok and not CLAUSE_END.search(folded[lo:hi]):
             return lo, hi
     return None
 
@@ -273,6 +189,10 @@ def _surface_en(unit: Unit, span: tuple[int, int]) -> str:
 
 def _hits(matches: list[Match]) -> dict[str, RuleHit]:
     """Group matches by code: one match per overlapping stretch of a code, halved inside another code's longer match."""
+    for match in matches:
+        if match.negated and any(o.pattern.code == match.pattern.code and o.pattern.lang == match.pattern.lang
+                                 and o.start <= match.cue < o.end for o in matches):
+            match.cue = -1    # "never paid … wages": the cue belongs to the code's own evidence
     hits: dict[str, RuleHit] = {}
     for match in sorted(matches, key=lambda m: (-m.contribution, m.start, m.pattern.code, m.pattern.text)):
         hit = hits.setdefault(match.pattern.code, RuleHit(match.pattern.code, 0.0))

@@ -18,18 +18,22 @@ from workbench.services.suggest.rules import RuleSet
 from workbench.services.suggest.training import TrainingSet
 
 Progress = Callable[[float, str], None]
+MIN_CODED = 10     # coded sentences (besides the codebook's seed texts) needed to train
 
 
 def folds(groups: list[int], *, k: int) -> list[tuple[list[int], list[int]]]:
-    """Train/test index lists, whole transcripts per fold (by units when there is only one transcript)."""
-    distinct = sorted(set(groups))
+    """Train/test index lists, whole transcripts per fold (by units when there is only one transcript).
+
+    Units of a negative group (the codebook's seed texts) are always on the training side.
+    """
+    distinct = sorted(g for g in set(groups) if g >= 0)
     if len(distinct) >= 2:
         buckets = {g: i % min(k, len(distinct)) for i, g in enumerate(distinct)}
-        keys = [buckets[g] for g in groups]
+        keys = [buckets.get(g, -1) for g in groups]
     else:
-        keys = [i % k for i in range(len(groups))]
+        keys = [i % k if g >= 0 else -1 for i, g in enumerate(groups)]
     return [([i for i, key in enumerate(keys) if key != fold], [i for i, key in enumerate(keys) if key == fold])
-            for fold in sorted(set(keys))]
+            for fold in sorted(set(keys) - {-1})]
 
 
 def version_of(data: TrainingSet, *, settings: dict[str, Any], rules: RuleSet | None) -> str:
@@ -46,9 +50,10 @@ def train(data: TrainingSet, *, rules: RuleSet | None, settings: dict[str, Any] 
     began = time.perf_counter()
     opts = {**SETTINGS, **(settings or {})}
     labels = label_set(data, min_positives=opts["min_positives"])
-    if not labels or len(data.units) < 10:
-        raise InputError("too few codings to learn from yet: code a few passages first "
-                         f"(each code needs {opts['min_positives']} coded sentences)")
+    coded = sum(1 for g, p in zip(data.groups, data.positives) if g >= 0 and p)
+    if not labels or coded < MIN_CODED:
+        raise InputError(f"too few codings to learn from yet ({coded} coded sentences; "
+                         f"the learned suggester needs {MIN_CODED})")
     report = progress or (lambda _f, _m: None)
     splits = folds(data.groups, k=opts["folds"])
     oof = np.zeros((len(data.units), len(labels)), dtype=np.float32)
@@ -58,10 +63,11 @@ def train(data: TrainingSet, *, rules: RuleSet | None, settings: dict[str, Any] 
         oof[test_idx] = part.decision([data.units[i] for i in test_idx])
     report(len(splits) / (len(splits) + 1), "fitting the final model")
     model = fit(data, labels=labels, settings=opts)
-    y = np.array([[label in p for label in labels] for p in data.positives], dtype=np.int8)
-    model.platt = tuple(fit_logistic(oof.reshape(-1, 1).tolist(), y.reshape(-1).tolist()))  # type: ignore[assignment]
+    scored = sorted(i for _train, test in splits for i in test)   # units with out-of-fold decisions
+    y = np.array([[label in data.positives[i] for label in labels] for i in scored], dtype=np.int8)
+    model.platt = tuple(fit_logistic(oof[scored].reshape(-1, 1).tolist(), y.reshape(-1).tolist()))  # type: ignore[assignment]
     if rules is not None:
-        model.stack = _fit_stack(data, rules, labels, oof)
+        model.stack = _fit_stack(data, rules, labels, oof, scored)
     model.meta.update({"version": version_of(data, settings=opts, rules=rules), "labels": len(labels),
                        "training_size": data.size, "rules": rules.fingerprint if rules else None,
                        "positives": int(y.sum()), "seconds": round(time.perf_counter() - began, 2)})
@@ -69,15 +75,12 @@ def train(data: TrainingSet, *, rules: RuleSet | None, settings: dict[str, Any] 
     return model
 
 
-def _fit_stack(data: TrainingSet, rules: RuleSet, labels: list[str], oof: np.ndarray) -> list[float]:
+def _fit_stack(data: TrainingSet, rules: RuleSet, labels: list[str], oof: np.ndarray, scored: list[int]) -> list[float]:
     """Fit the pooled stacker on out-of-fold learned decisions and rule hits."""
-    index = {label: i for i, label in enumerate(labels)}
     codes = sorted(set(labels) | set(rules.codes))
     rows, y = [], []
-    for u, unit in enumerate(data.units):
-        hits = rules.score(unit)
-        for code in codes:
-            decision = float(oof[u, index[code]]) if code in index else None
-            rows.append(features(hits.get(code), decision))
+    for u in scored:
+        for code, row in features(rules.score(data.units[u]), oof[u], labels, codes).items():
+            rows.append(row)
             y.append(int(code in data.positives[u]))
     return fit_logistic(rows, y)

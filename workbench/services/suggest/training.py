@@ -4,7 +4,9 @@ A sentence (segments, kind 'sentence') is positive for a code when a coding of t
 least a third of the sentence or half of the coding. Only transcripts with at least one coding take
 part (an uncoded transcript says nothing). Sentences of coded transcripts without a code are its
 negatives; sentences under a rejected suggestion are explicit negatives of that code (weighted more).
-Interviewer sentences are left out unless someone coded them.
+Interviewer sentences are left out unless someone coded them. The codebook itself seeds the model:
+each code's definitions, inclusion criteria and example quotes are positive units of that code (group
+SEED_GROUP, always on the training side of a fold), so the model knows every code before anyone codes.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from workbench.services.suggest.units import Unit, unit_from_stored
+from workbench.services.suggest.units import Unit, unit_from_stored, units_from_texts
 from workbench.store.study import Study
 
 MIN_SENTENCE_SHARE = 1 / 3
 MIN_CODING_SHARE = 1 / 2
+SEED_GROUP = -1
 
 
 @dataclass
@@ -68,8 +72,8 @@ def _spans(study: Study, sql: str, transcripts: set[int] | None) -> dict[int, li
     return by_transcript
 
 
-def training_set(study: Study, *, transcripts: set[int] | None = None) -> TrainingSet:
-    """Labelled sentences of the study (or of some transcripts)."""
+def training_set(study: Study, *, transcripts: set[int] | None = None, seeds: bool = True) -> TrainingSet:
+    """Labelled sentences of the study (or of some transcripts), plus the codebook's seed texts."""
     codings = _spans(study, 'SELECT k.transcript_id, k.start, k."end", k.code_id FROM codings k '
                             "JOIN codes c ON c.id = k.code_id WHERE c.status = 'active'", transcripts)
     rejected = _spans(study, "SELECT transcript_id, start, \"end\", code_id FROM suggestions "
@@ -98,7 +102,30 @@ def training_set(study: Study, *, transcripts: set[int] | None = None) -> Traini
             data.positives.append(frozenset(positives[index]))
             data.negatives.append(frozenset(negatives[index] - positives[index]))
             data.groups.append(tid)
+    if seeds:
+        for unit, code in codebook_seeds(study):
+            data.units.append(unit)
+            data.positives.append(frozenset({code}))
+            data.negatives.append(frozenset())
+            data.groups.append(SEED_GROUP)
     return data
+
+
+def codebook_seeds(study: Study) -> list[tuple[Unit, str]]:
+    """Definitions, inclusion criteria and examples of the active codes, as (unit, code)."""
+    texts: list[tuple[str, str]] = []
+    rows = study.db.execute("SELECT id, definition_en, definition_zh, include, examples FROM codes "
+                            "WHERE status = 'active' ORDER BY position, id").fetchall()
+    for code, definition_en, definition_zh, include, examples in rows:
+        for text in [definition_en, definition_zh, *json.loads(include or "[]"), *json.loads(examples or "[]")]:
+            if text and text.strip():
+                texts.append((text.strip(), code))
+    return _seed_units(tuple(texts))
+
+
+@lru_cache(maxsize=4)
+def _seed_units(texts: tuple[tuple[str, str], ...]) -> list[tuple[Unit, str]]:
+    return list(zip(units_from_texts([t for t, _ in texts]), [c for _, c in texts]))
 
 
 def training_size(study: Study) -> int:

@@ -39,4 +39,5 @@ def registry() -> list[PageSpec]:
         PageSpec("Action Plan", "action-plan", ":material/policy:", "action_plan"),
         PageSpec("Charts", "charts", ":material/insert_chart:", "charts"),
         PageSpec("Search", "search", ":material/search:", "search"),
+        PageSpec("Suggestions", "suggestions", ":material/auto_awesome:", "suggestions", WRITERS),
     ]

@@ -82,7 +82,8 @@ def render() -> None:
     study = session.study()
     st.title("Charts")
     top = st.columns([3, 1])
-    kind = top[0].radio("Chart", list(CHARTS), format_func=CHARTS.get, horizontal=True, key="chart_kind")
+    title = top[0].radio("Chart", list(CHARTS.values()), horizontal=True, key="chart_kind")
+    kind = next(k for k, v in CHARTS.items() if v == title)
     with top[1]:
         lang = label_language(key="charts_lang")
     filters = filter_widgets(study, key="charts", show=("group", "language", "coder", "assessment"))

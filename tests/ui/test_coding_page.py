@@ -1,0 +1,81 @@
+"""The coding page in AppTest: the component's callbacks are plain functions, called here directly."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from tests.ui.conftest import by_label, logged_in, open_page
+
+PASSAGE = "財仔嗰邊每個月要還兩千幾，還十個月。"
+
+
+def _span(study, stem: str, passage: str) -> tuple[int, int]:
+    with sqlite3.connect(study) as db:
+        text = db.execute("SELECT text FROM transcripts WHERE stem = ?", [stem]).fetchone()[0]
+    start = text.index(passage)
+    return start, start + len(passage)
+
+
+def _apply(at, selection: dict, code: str, assessment: str = "none"):
+    at.session_state["selection"] = selection
+    at.run()
+    by_label(at.multiselect, "Codes").set_value([code])
+    by_label(at.radio, "Assessment").set_value(assessment)
+    by_label(at.button, "Apply").click()
+    at.run()
+    return at
+
+
+def test_coder_applies_a_code_to_a_selection(ui_study, demo):
+    at = open_page(logged_in("chan", demo.passwords["chan"]), "coding", transcript="SV04_siu_ling")
+    start, end = _span(ui_study, "SV04_siu_ling", PASSAGE)
+    _apply(at, {"start": start, "end": end, "text": PASSAGE, "nonce": 7}, "exploitation/debt_bondage", "barrier")
+    assert [s.value for s in at.success] == ["Applied 1 code(s)."]
+    with sqlite3.connect(ui_study) as db:
+        row = db.execute("SELECT k.snippet, k.assessment, u.username FROM codings k JOIN users u ON u.id = k.coder_id "
+                         "WHERE k.start = ? AND k.\"end\" = ? AND k.code_id = ?",
+                         [start, end, "exploitation/debt_bondage"]).fetchall()
+    assert ("財仔嗰邊每個月要還兩千幾，還十個月。", "barrier", "chan") in row
+
+
+def test_a_selection_that_does_not_match_the_text_is_refused(ui_study, demo):
+    at = open_page(logged_in("chan", demo.passwords["chan"]), "coding", transcript="SV04_siu_ling")
+    start, end = _span(ui_study, "SV04_siu_ling", PASSAGE)
+    _apply(at, {"start": start + 1, "end": end + 1, "text": PASSAGE, "nonce": 8}, "exploitation/debt_bondage")
+    assert any("could not be matched" in e.value for e in at.error)
+
+
+def test_undo_removes_what_was_just_applied(ui_study, demo):
+    at = open_page(logged_in("reyes", demo.passwords["reyes"]), "coding", transcript="SV04_siu_ling")
+    start, end = _span(ui_study, "SV04_siu_ling", PASSAGE)
+    with sqlite3.connect(ui_study) as db:
+        before = db.execute("SELECT count(*) FROM codings").fetchone()[0]
+    _apply(at, {"start": start, "end": end, "text": PASSAGE, "nonce": 9}, "barriers/cost_livelihood")
+    by_label(at.button, "Undo last action").click()
+    at.run()
+    with sqlite3.connect(ui_study) as db:
+        assert db.execute("SELECT count(*) FROM codings").fetchone()[0] == before
+
+
+def test_clicking_a_highlight_shows_its_codings_and_remove_asks_first(ui_study, demo):
+    at = open_page(logged_in("admin", demo.passwords["admin"]), "coding", transcript="SV01_dewi")
+    with sqlite3.connect(ui_study) as db:
+        coding_id = db.execute("SELECT k.id FROM codings k JOIN transcripts t ON t.id = k.transcript_id "
+                               "WHERE t.stem = 'SV01_dewi' ORDER BY k.start LIMIT 1").fetchone()[0]
+    at.session_state["clicked"] = {"coding": coding_id, "nonce": 1}
+    at.run()
+    assert "Codings here" in [s.value for s in at.subheader]
+    remove = [b for b in at.button if b.label == "Remove" and b.key == f"edit_{coding_id}_remove"]
+    remove[0].click()
+    at.run()
+    assert any("Remove this coding?" in w.value for w in at.warning)
+    [b for b in at.button if b.label == "Yes, remove"][0].click()
+    at.run()
+    with sqlite3.connect(ui_study) as db:
+        assert db.execute("SELECT count(*) FROM codings WHERE id = ?", [coding_id]).fetchone()[0] == 0
+
+
+def test_reviewer_gets_no_coding_controls(ui_study, demo):
+    at = open_page(logged_in("reviewer", demo.passwords["reviewer"]), "coding", transcript="SV01_dewi")
+    assert not [b for b in at.button if b.label == "Apply"]
+    assert any("Read-only" in i.value for i in at.info)

@@ -1,0 +1,35 @@
+"""Every page for every role: no exception, the main widgets present."""
+
+import pytest
+
+from tests.ui.conftest import logged_in, open_page
+
+PAGES = {
+    "overview": "Transcripts",
+    "transcripts": "Transcripts",
+    "coding": None,
+    "codebook": "Codebook",
+    "memos": "Memos",
+}
+
+
+@pytest.mark.parametrize("username", ["admin", "chan", "reviewer"])
+def test_pages_render_for_each_role(ui_study, demo, username):
+    at = logged_in(username, demo.passwords[username])
+    for module in PAGES:
+        open_page(at, module)
+        assert not at.exception
+    open_page(at, "codebook")
+    editing = [t.label for t in at.tabs] if hasattr(at, "tabs") else []
+    assert ("Merge" in editing) is (username != "reviewer")
+
+
+def test_memo_is_saved_and_found(ui_study, demo):
+    at = open_page(logged_in("chan", demo.passwords["chan"]), "memos")
+    [t for t in at.text_input if t.label == "Title"][0].input("Screening")
+    [t for t in at.text_area if t.label == "Memo text"][0].input("Screening forms look like checklists.")
+    [b for b in at.button if b.label == "Save memo"][0].click()
+    at.run()
+    [t for t in at.text_input if t.label == "Search memos"][0].input("checklists")
+    at.run()
+    assert at.dataframe and "checklists" in at.dataframe[0].value.to_string()

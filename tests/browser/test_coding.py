@@ -114,3 +114,33 @@ def test_every_page_renders_and_is_screenshotted(app_server, page, demo):
         wait_ready(page)
         assert page.locator("[data-testid='stException']").count() == 0, f"exception on /{path}"
         screenshot(page, path)
+
+
+ASTRAL_TEXT = ("FICTIONAL test transcript with characters outside the Basic Multilingual Plane.\n"
+               "訪問員：你覺得點？😀\n"
+               "阿美：佢哋話我𠝹咗張合約😀😀，之後老細收起我本護照，我好驚。\n"
+               "訪問員：之後呢？\n"
+               "阿美：我去咗勞工處投訴。\n")
+AFTER_ASTRAL = "老細收起我本護照"
+
+
+def test_offsets_are_code_points_after_astral_characters(app_server, page, demo, tmp_path):
+    """𠝹 and emoji are two UTF-16 units but one code point: later highlights must not shift."""
+    from workbench.services.importing import prepare, store
+    from workbench.services.participants import ParticipantInfo
+    from workbench.store.study import Study
+
+    base, study = app_server
+    with Study.open(study) as opened:
+        store(opened, prepare("P98_astral.txt", ASTRAL_TEXT.encode("utf-8")),
+              participant=ParticipantInfo("阿美", "survivor"), by="admin")
+    login(page, base, "chan", demo.passwords["chan"], path="coding?transcript=P98_astral")
+    _code_passage(page, AFTER_ASTRAL, "exploitation/document_retention")
+    rows = _codings(study, snippet=AFTER_ASTRAL)
+    assert rows
+    coding_id, start, end, snippet, text, _, _ = rows[-1]
+    assert text[start:end] == AFTER_ASTRAL
+    assert start == text.index(AFTER_ASTRAL)  # a UTF-16 count would be 3 higher (𠝹 and two emoji before it)
+    page.reload()
+    wait_ready(page)
+    assert page.locator(f"mark[data-coding-id='{coding_id}']").inner_text() == AFTER_ASTRAL

@@ -33,3 +33,13 @@ def test_memo_is_saved_and_found(ui_study, demo):
     [t for t in at.text_input if t.label == "Search memos"][0].input("checklists")
     at.run()
     assert at.dataframe and "checklists" in at.dataframe[0].value.to_string()
+
+
+def test_memos_written_on_codings_are_listed_and_searchable(ui_study, demo):
+    at = open_page(logged_in("reviewer", demo.passwords["reviewer"]), "memos")
+    assert "Memos on codings" in [s.value for s in at.subheader]
+    frame = at.dataframe[-1].value
+    word = frame["memo"].iloc[0].split()[0]
+    [t for t in at.text_input if t.label == "Search memos"][0].input(word)
+    at.run()
+    assert all(word.lower() in m.lower() for m in at.dataframe[-1].value["memo"])

@@ -73,3 +73,17 @@ def list_memos(study: Study, *, target_type: str | None = None, target_id: str |
         + (f"WHERE {' AND '.join(where)} " if where else "") + "ORDER BY m.id DESC", params)
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, r)) for r in cursor.fetchall()]
+
+
+def coding_memos(study: Study, *, query: str | None = None) -> list[dict[str, Any]]:
+    """Memos written on codings (kept on the coding itself), newest first, optionally containing a phrase."""
+    sql = ("SELECT k.id AS coding_id, t.stem AS transcript, k.code_id, k.memo, u.username AS author, k.created_at "
+           "FROM codings k JOIN transcripts t ON t.id = k.transcript_id JOIN users u ON u.id = k.coder_id "
+           "WHERE k.memo IS NOT NULL AND k.memo != ''")
+    params: list[Any] = []
+    if query:
+        sql += " AND instr(lower(k.memo), lower(?)) > 0"
+        params.append(query)
+    cursor = study.db.execute(sql + " ORDER BY k.id DESC", params)
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, r)) for r in cursor.fetchall()]

@@ -8,7 +8,7 @@ import streamlit as st
 from workbench.errors import WorkbenchError
 from workbench.services import overview
 from workbench.services.codes import list_codes
-from workbench.services.memos import add_memo, list_memos
+from workbench.services.memos import add_memo, coding_memos, list_memos
 from workbench.ui import session
 
 
@@ -26,6 +26,12 @@ def render() -> None:
                      hide_index=True, width="stretch")
     else:
         st.info("No memos match." if query else "No memos yet.")
+    if kind in ("all", "coding"):
+        on_codings = coding_memos(study, query=query.strip() or None)
+        if on_codings:
+            st.subheader("Memos on codings")
+            st.dataframe(pd.DataFrame(on_codings), hide_index=True, width="stretch",
+                         column_config={"transcript": st.column_config.TextColumn("transcript")})
     if not user.may("memos.write"):
         return
     st.subheader("New memo")

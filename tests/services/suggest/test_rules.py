@@ -1,0 +1,120 @@
+"""workbench.services.suggest.rules: lemma matching, Chinese variants, negation, evidence, scores."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import SHIPPED_CODEBOOK
+from workbench.services.suggest.rules import compile_rules, rule_score, rules_for_codebook, stem
+from workbench.services.suggest.units import units_from_texts
+
+PASSPORT = "exploitation/document_retention"
+WAGES = "exploitation/wage_withholding"
+DELAY = "barriers/delay"
+
+
+def hits(rules, text):
+    return rules.score(units_from_texts([text])[0])
+
+
+@pytest.mark.parametrize("text", ["My employer confiscated her passport.", "They were confiscating passports.",
+                                  "The passports were confiscated by the agency."])
+def test_english_matches_on_lemmas(rules, text):
+    found = hits(rules, text)
+    assert list(found)[0] == PASSPORT
+    assert "passport" in found[PASSPORT].evidence.lower()
+
+
+def test_near_match_in_any_order_counts_more_than_one_word(rules):
+    near = hits(rules, "She confiscated her passport.")[PASSPORT]
+    alone = hits(rules, "She mentioned her passport.")[PASSPORT]
+    assert near.evidence == "confiscated her passport"
+    assert near.raw > alone.raw
+
+
+def test_patterns_go_through_the_same_normalisation_as_texts():
+    rules = compile_rules([("x", {"en": ["passport confiscation"]})])
+    assert list(hits(rules, "they confiscated her passport")) == ["x"]
+    assert stem("confiscation") == stem("confiscate") == "confisc"
+
+
+@pytest.mark.parametrize("text", ["佢話護照被收咗。", "老闆收走護照。", "中介扣起護照唔俾返我。", "佢哋收咗我本護照。",
+                                  "护照被收走了。"])
+def test_chinese_variants_match(rules, text):
+    found = hits(rules, text)
+    assert list(found)[0] == PASSPORT
+    assert found[PASSPORT].evidence
+
+
+def test_longer_chinese_pattern_scores_higher_than_the_bare_word(rules):
+    assert hits(rules, "老闆收走護照。")[PASSPORT].raw > hits(rules, "我有護照。")[PASSPORT].raw
+
+
+def test_spaced_chinese_pattern_needs_its_parts_close_together():
+    rules = compile_rules([("x", {"zh": ["收 護照"]})])
+    assert hits(rules, "佢哋收咗我本護照。")["x"].evidence == "收咗我本護照"
+    assert hits(rules, "護照一落機就被收。")["x"].evidence == "護照一落機就被收"
+    assert hits(rules, "佢收咗好多好多好多好多嘢，之後先講護照") == {}
+    assert hits(rules, "佢收咗錢。護照喺度。") == {}
+
+
+def test_one_character_pattern_must_be_a_whole_word(rules):
+    assert PASSPORT not in hits(rules, "保証金好貴")  # 証 inside 保証 is not the pattern 証
+
+
+def test_negation_lowers_the_score_but_keeps_the_match(rules):
+    plain = hits(rules, "The employer kept my passport.")[PASSPORT]
+    negated = hits(rules, "The employer never kept my passport.")[PASSPORT]
+    assert 0 < negated.raw < plain.raw
+    assert "negated?" in negated.evidence
+    zh_plain, zh_negated = hits(rules, "佢收走護照。")[PASSPORT], hits(rules, "如果收走護照就犯法。")[PASSPORT]
+    assert 0 < zh_negated.raw < zh_plain.raw
+
+
+def test_hypothetical_cue_lowers_the_score(rules):
+    assert hits(rules, "If they delay the hearing").get(DELAY).raw < hits(rules, "They delay the hearing").get(DELAY).raw
+
+
+def test_a_cue_inside_the_codes_own_match_is_not_a_negation(rules):
+    found = hits(rules, "They did not pay the salary.")[WAGES]
+    assert "negated" not in found.evidence
+
+
+def test_mixed_text_uses_both_matchers(rules):
+    found = hits(rules, "我等咗好耐, the employer kept my passport")
+    assert {PASSPORT, DELAY} <= set(found)
+
+
+def test_no_match_no_hit(rules):
+    assert hits(rules, "The weather was lovely.") == {}
+    assert hits(rules, "") == {}
+
+
+def test_scores_are_in_0_1_and_monotone():
+    values = [rule_score(r) for r in (0, 0.5, 1, 2, 5, 50)]
+    assert values == sorted(values) and values[0] == 0 and all(0 <= v < 1 for v in values)
+
+
+def test_more_distinct_evidence_scores_higher(rules):
+    one = hits(rules, "They had unpaid wages.")[WAGES]
+    two = hits(rules, "They had unpaid wages and a tiny salary.")[WAGES]
+    assert two.raw > one.raw and two.evidence == "unpaid wages; salary"
+
+
+def test_weight_of_a_pattern_counts(rules):
+    assert hits(rules, "a document").get(PASSPORT).raw < hits(rules, "a passport").get(PASSPORT).raw
+
+
+def test_fingerprint_changes_with_patterns(rules):
+    other = compile_rules([("x", {"en": ["passport"]})])
+    assert other.fingerprint != rules.fingerprint
+    assert compile_rules([("x", {"en": ["passport"]})]).fingerprint == other.fingerprint
+
+
+@pytest.mark.skipif(not SHIPPED_CODEBOOK.exists(), reason="the shipped codebook is not written yet")
+@pytest.mark.parametrize("text", ["My employer confiscated her passport.", "護照被收", "收走護照", "扣起護照"])
+def test_shipped_codebook_finds_document_retention(text):
+    from workbench.services.codebook import load_codebook
+
+    found = rules_for_codebook(load_codebook(SHIPPED_CODEBOOK)).score(units_from_texts([text])[0])
+    assert list(found)[0] == PASSPORT

@@ -1,0 +1,118 @@
+"""workbench.services.suggest.service: generate, accept, reject, accept all, counts, permissions."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import CHINESE_INTERVIEW, CODE_PASSPORT, INTERVIEW, import_text
+from workbench.errors import InputError, PermissionDenied
+from workbench.services.coding import get_coding, list_codings
+from workbench.services.suggest.service import (accept, accept_all, generate, list_suggestions, reject,
+                                                suggestion_counts)
+from workbench.services.suggest.training import training_set
+
+
+@pytest.fixture
+def transcript(study):
+    return import_text(study, INTERVIEW, name="P01.txt", by="coder1")
+
+
+@pytest.fixture
+def suggested(study, transcript):
+    generate(study, transcript, by="coder1", method="rules")
+    return list_suggestions(study, transcript)
+
+
+def _passport(rows):
+    return next(r for r in rows if r["code_id"] == CODE_PASSPORT)
+
+
+def test_generate_stores_open_suggestions_for_that_transcript_only(study, transcript, suggested):
+    other = import_text(study, CHINESE_INTERVIEW, name="P02.txt", participant="P02")
+    assert suggested and all(r["status"] == "open" and r["transcript_id"] == transcript for r in suggested)
+    assert list_suggestions(study, other) == []
+    row = _passport(suggested)
+    assert "passport" in row["snippet"] and "passport" in row["evidence"]
+    assert row["method"] == "rules" and row["model_version"].startswith("rules:") and 0 < row["score"] <= 1
+    assert not any(r["snippet"].startswith("How did") for r in suggested)   # interviewer turns are not suggested
+
+
+def test_generate_never_codes_anything(study, transcript, suggested):
+    assert list_codings(study, transcript_id=transcript) == []
+
+
+def test_accept_creates_a_linked_coding(study, suggested):
+    row = _passport(suggested)
+    coding_id = accept(study, row["id"], by="coder1", assessment="barrier")
+    coding = get_coding(study, coding_id)
+    assert (coding["origin"], coding["suggestion_id"], coding["code_id"]) == ("suggestion", row["id"], CODE_PASSPORT)
+    assert coding["assessment"] == "barrier" and coding["coder"] == "coder1"
+    assert list_suggestions(study, row["transcript_id"], status="accepted")[0]["id"] == row["id"]
+    with pytest.raises(InputError, match="already accepted"):
+        accept(study, row["id"], by="coder1")
+
+
+def test_reject_keeps_the_suggestion_as_a_negative(study, transcript, suggested):
+    row = _passport(suggested)
+    reject(study, row["id"], by="coder1")
+    assert list_suggestions(study, transcript, status="rejected")[0]["id"] == row["id"]
+    assert list_codings(study, transcript_id=transcript) == []
+    import_text(study, CHINESE_INTERVIEW, name="P02.txt", participant="P02")
+    data = training_set(study, seeds=False)
+    assert data.rejections == 1 and data.codings == 0
+
+
+def test_regenerating_keeps_decisions_and_does_not_repeat_them(study, transcript, suggested):
+    row = _passport(suggested)
+    reject(study, row["id"], by="coder1")
+    generate(study, transcript, by="coder1", method="rules")
+    again = list_suggestions(study, transcript, status=None)
+    assert [r for r in again if r["id"] == row["id"]][0]["status"] == "rejected"
+    assert not [r for r in again if r["status"] == "open" and r["code_id"] == CODE_PASSPORT
+                and r["start"] == row["start"]]
+
+
+def test_accept_all_for_one_code(study, transcript, suggested):
+    code = suggested[0]["code_id"]
+    expected = [r["id"] for r in suggested if r["code_id"] == code]
+    coding_ids = accept_all(study, transcript, code, by="coder1")
+    assert len(coding_ids) == len(expected)
+    assert {get_coding(study, c)["suggestion_id"] for c in coding_ids} == set(expected)
+    assert not [r for r in list_suggestions(study, transcript) if r["code_id"] == code]
+
+
+def test_counts_per_code(study, transcript, suggested):
+    row = _passport(suggested)
+    accept(study, row["id"], by="coder1")
+    counts = {c["code"]: c for c in suggestion_counts(study)}
+    assert counts[CODE_PASSPORT]["accepted"] == 1 and counts[CODE_PASSPORT]["accept_rate"] == 1.0
+    assert sum(c["suggested"] for c in counts.values()) == len(suggested)
+    assert sum(c["rejected"] for c in counts.values()) == 0
+
+
+@pytest.mark.parametrize("action", ["generate", "accept", "reject", "accept_all"])
+def test_reviewer_is_refused(study, transcript, suggested, action):
+    row = suggested[0]
+    calls = {"generate": lambda: generate(study, transcript, by="rev1"),
+             "accept": lambda: accept(study, row["id"], by="rev1"),
+             "reject": lambda: reject(study, row["id"], by="rev1"),
+             "accept_all": lambda: accept_all(study, transcript, row["code_id"], by="rev1")}
+    with pytest.raises(PermissionDenied):
+        calls[action]()
+    assert list_suggestions(study, transcript) == suggested
+
+
+def test_learned_method_without_a_model_says_so(study, transcript):
+    with pytest.raises(InputError, match="no learned model"):
+        generate(study, transcript, by="coder1", method="learned")
+
+
+def test_auto_on_the_demo_trains_once_and_stores_model_version(demo_study):
+    tid = demo_study.transcript_id("SV04_siu_ling")
+    done = generate(demo_study, tid, by="chan")
+    rows = list_suggestions(demo_study, tid)
+    assert done.method == "auto" and len(done.model_version) == 16
+    assert rows and {r["model_version"] for r in rows} == {done.model_version}
+    assert demo_study.db.execute("SELECT count(*) FROM suggestion_models").fetchone()[0] == 1
+    generate(demo_study, tid, by="chan")
+    assert demo_study.db.execute("SELECT count(*) FROM suggestion_models").fetchone()[0] == 1

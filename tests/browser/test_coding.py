@@ -47,6 +47,7 @@ def test_deep_link_survives_login_and_chinese_passage_is_coded_with_the_mouse(ap
     page.reload()
     wait_ready(page)
     page.wait_for_selector(f"mark[data-coding-id='{coding_id}']")
+    page.locator(f"mark[data-coding-id='{coding_id}']").first.scroll_into_view_if_needed()
     screenshot(page, "coding")
 
 

@@ -62,7 +62,7 @@ def test_short_and_long_chinese_queries_in_a_new_transcript(study):
     text = study.db.execute("SELECT text FROM transcripts WHERE id = ?", [tid]).fetchone()[0]
     stress = search(study, "壓力")
     assert [text[h["start"]:h["end"]] for h in stress.hits] == ["壓力", "壓力"]
-    assert stress.mode == "substring (scan)"
+    assert stress.mode == "jieba words"
     assert len(search(study, "錢").hits) == 1
     long = search(study, "收咗我本護照")
     assert long.mode == "substring (trigram index)" and len(long.hits) == 1

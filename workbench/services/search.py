@@ -2,9 +2,10 @@
 
 English queries are lemmatised and matched against the lemma `words` of sentences (FTS5 table
 search_words), so 'passports' finds 'passport' and 'kept' finds 'keep'. Chinese (any query holding a
-Han character) is matched as an exact substring: through the trigram index (search_text) for three
-characters or more, and by scanning sentence texts with instr() for one or two characters (護照, 壓力),
-which FTS5's trigram tokenizer cannot find. Results are in reading order.
+Han character) is matched as an exact string: through the trigram index (search_text) for three
+characters or more. One or two characters (護照, 壓力, 錢), which FTS5's trigram tokenizer cannot find,
+are looked up in the vocabulary of jieba words (search_words) — every word containing them (錢 → 借錢,
+冇錢) — so an occurrence split across two jieba words is not found. Results are in reading order.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from workbench.text.nlp import english_lemma, has_han
 
 WORD = re.compile(r"\w+(?:['’]\w+)?")
 DEFAULT_WIDTH = 40
+MAX_TERMS = 500
+_VOCABULARY: dict[tuple[str, int], tuple[tuple[Any, ...], list[str]]] = {}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,15 +51,34 @@ def english_terms(query: str) -> list[str]:
     return [english_lemma(w) for w in WORD.findall(query)]
 
 
-def _match_sql(query: str) -> tuple[str, str, list[Any], list[str]]:
+def _vocabulary(study: Study) -> list[str]:
+    """Distinct words of the search index, cached per study until its segments change."""
+    # Changes by this connection show in total_changes, by others in data_version.
+    stamp = (study.db.execute("SELECT max(id) FROM segments").fetchone()[0],
+             study.db.execute("PRAGMA data_version").fetchone()[0], study.db.conn.total_changes)
+    key = (study.path, id(study.db.conn))
+    cached = _VOCABULARY.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    while len(_VOCABULARY) >= 8:
+        _VOCABULARY.pop(next(iter(_VOCABULARY)))
+    study.db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab USING fts5vocab(main, search_words, 'row')")
+    words = [r[0] for r in study.db.execute("SELECT term FROM temp.search_vocab").fetchall()]
+    _VOCABULARY[key] = (stamp, words)
+    return words
+
+
+def _match_sql(study: Study, query: str) -> tuple[str, str, list[Any], list[str]]:
     """The candidate-sentence subquery, the mode and terms for a query."""
     if has_han(query):
         needle = "".join(query.split())
         if len(needle) >= 3:
             return ("SELECT rowid AS sid FROM search_text WHERE search_text MATCH ?", "substring (trigram index)",
                     ['"' + needle.replace('"', '""') + '"'], [needle])
-        return ("SELECT rowid AS sid FROM search_text WHERE instr(lower(text), lower(?)) > 0",
-                "substring (scan)", [needle], [needle])
+        words = [w for w in _vocabulary(study) if needle in w][:MAX_TERMS] or [needle]
+        expression = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
+        return ("SELECT rowid AS sid FROM search_words WHERE search_words MATCH ?", "jieba words", [expression],
+                [needle])
     terms = english_terms(query)
     if not terms:
         raise InputError("type a word to search for")
@@ -86,7 +108,7 @@ def search(study: Study, query: str, *, filters: SearchFilters | None = None, li
     query = query.strip()
     if not query:
         raise InputError("type a word to search for")
-    candidates, mode, match_params, terms = _match_sql(query)
+    candidates, mode, match_params, terms = _match_sql(study, query)
     params: list[Any] = list(match_params)
     where = _filter_sql(filters or SearchFilters(), params)
     body = (f"FROM ({candidates}) m JOIN segments s ON s.id = m.sid JOIN transcripts t ON t.id = s.transcript_id "

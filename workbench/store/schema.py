@@ -243,3 +243,49 @@ def search_index(db: Database) -> None:
     for statement in _SEARCH_INDEX:
         db.execute(statement)
 
+
+
+# -- 0004: per (code, transcript, coder, assessment) coding counts for the analysis pages -------------------
+# A summary of the codings table kept exact by triggers (whoever writes codings), so the theme × measure
+# matrix reads thousands of rows instead of every coding (see workbench/services/analysis/base.py).
+_CODING_COUNTS = [
+    """CREATE TABLE coding_counts (
+        code_id TEXT NOT NULL,
+        transcript_id INTEGER NOT NULL,
+        coder_id INTEGER NOT NULL,
+        assessment TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (code_id, transcript_id, coder_id, assessment)
+    ) WITHOUT ROWID""",
+    """CREATE TRIGGER coding_counts_insert AFTER INSERT ON codings BEGIN
+        INSERT INTO coding_counts (code_id, transcript_id, coder_id, assessment, n)
+            VALUES (new.code_id, new.transcript_id, new.coder_id, coalesce(new.assessment, 'none'), 1)
+            ON CONFLICT DO UPDATE SET n = n + 1;
+    END""",
+    """CREATE TRIGGER coding_counts_delete AFTER DELETE ON codings BEGIN
+        UPDATE coding_counts SET n = n - 1 WHERE code_id = old.code_id AND transcript_id = old.transcript_id
+            AND coder_id = old.coder_id AND assessment = coalesce(old.assessment, 'none');
+        DELETE FROM coding_counts WHERE code_id = old.code_id AND transcript_id = old.transcript_id
+            AND coder_id = old.coder_id AND assessment = coalesce(old.assessment, 'none') AND n <= 0;
+    END""",
+    """CREATE TRIGGER coding_counts_update AFTER UPDATE OF code_id, transcript_id, coder_id, assessment ON codings
+    BEGIN
+        UPDATE coding_counts SET n = n - 1 WHERE code_id = old.code_id AND transcript_id = old.transcript_id
+            AND coder_id = old.coder_id AND assessment = coalesce(old.assessment, 'none');
+        DELETE FROM coding_counts WHERE code_id = old.code_id AND transcript_id = old.transcript_id
+            AND coder_id = old.coder_id AND assessment = coalesce(old.assessment, 'none') AND n <= 0;
+        INSERT INTO coding_counts (code_id, transcript_id, coder_id, assessment, n)
+            VALUES (new.code_id, new.transcript_id, new.coder_id, coalesce(new.assessment, 'none'), 1)
+            ON CONFLICT DO UPDATE SET n = n + 1;
+    END""",
+    """INSERT INTO coding_counts (code_id, transcript_id, coder_id, assessment, n)
+        SELECT code_id, transcript_id, coder_id, coalesce(assessment, 'none'), count(*) FROM codings
+        GROUP BY 1, 2, 3, 4""",
+]
+
+
+@migrations(name="0004_coding_counts")
+def coding_counts(db: Database) -> None:
+    """A trigger-maintained count of codings per code, transcript, coder and assessment."""
+    for statement in _CODING_COUNTS:
+        db.execute(statement)

@@ -120,3 +120,23 @@ def groups_present(study: Study) -> list[str]:
     """Participant groups that occur in the study, in a stable order."""
     rows = study.db.execute("SELECT DISTINCT participant_group FROM participants ORDER BY 1").fetchall()
     return [r[0] for r in rows]
+
+
+def counts_sql(filters: Filters | None, params: list[Any]) -> str:
+    """CTEs `tree` and `pre`: codings counted per (code, transcript, coder, assessment) after the filters.
+
+    `pre` has code_id, theme, transcript_id, participant_id, grp, coder, assessment and n (codings). It is
+    read from the trigger-maintained coding_counts table; a language filter needs each coding's own turn,
+    so then the counts are made from the codings.
+    """
+    filters = filters or Filters()
+    if filters.needs_language():
+        return (codings_sql(filters, params, language=True) + ", pre AS (SELECT code_id, theme, transcript_id, "
+                "participant_id, grp, coder, assessment, count(*) AS n FROM base "
+                "GROUP BY code_id, transcript_id, coder, assessment)")
+    where = where_clause(filters, params)
+    return (f"WITH RECURSIVE {TREE_CTE}, pre AS (SELECT k.code_id, tree.theme, k.transcript_id, t.participant_id, "
+            f"coalesce(p.participant_group, '{NO_GROUP}') AS grp, u.username AS coder, k.assessment, k.n "
+            "FROM coding_counts k JOIN tree ON tree.id = k.code_id JOIN transcripts t ON t.id = k.transcript_id "
+            "LEFT JOIN participants p ON p.id = t.participant_id JOIN users u ON u.id = k.coder_id "
+            f"WHERE {where})")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from workbench.services.analysis.base import (DIMENSIONS, Filters, check_dimension, check_level, code_names,
-                                               codings_sql, frame)
+                                               codings_sql, counts_sql, frame)
 from workbench.store.study import Study
 
 COUNTS = ("codings", "transcripts", "participants")
@@ -24,9 +24,12 @@ def code_frequencies(study: Study, *, by: str | None = None, level: str = "code"
     key = "b.theme" if level == "theme" else "b.code_id"
     split = f", b.{DIMENSIONS[by]} AS \"{by}\"" if by else ""
     group_by = "1, 2" if by else "1"
-    sql = (codings_sql(filters, params, language=by == "language" or bool(filters and filters.needs_language()))
-           + f" SELECT {key} AS code{split}, count(*) AS codings, count(DISTINCT b.transcript_id) AS transcripts, "
-           f"count(DISTINCT b.participant_id) AS participants FROM base b GROUP BY {group_by}")
+    if by == "language":  # each coding's language is that of its turn: count the codings themselves
+        source = codings_sql(filters, params, language=True) + ", pre AS (SELECT *, 1 AS n FROM base)"
+    else:
+        source = counts_sql(filters, params)
+    sql = (source + f" SELECT {key} AS code{split}, sum(b.n) AS codings, count(DISTINCT b.transcript_id) AS "
+           f"transcripts, count(DISTINCT b.participant_id) AS participants FROM pre b GROUP BY {group_by}")
     counts = frame(study, sql, params)
     names = code_names(study)
     if level == "theme":

@@ -140,7 +140,7 @@ def render() -> None:
     pages = max(1, -(-total_turns // PAGE_TURNS))
     page = 1
     if pages > 1:
-        page = st.number_input(f"Turns page (of {pages})", min_value=1, max_value=pages, value=1, step=1)
+        page = st.number_input(f"Turns page (of {pages})", min_value=1, max_value=pages, value=1, step=1, width=220)
     turns = overview.turns(study, chosen, offset=(page - 1) * PAGE_TURNS, limit=PAGE_TURNS)
     selection = st.session_state.get("selection")
     left, right = st.columns([3, 2], gap="medium")

@@ -1,0 +1,33 @@
+"""The suggestions panel (AppTest): counts per code, retrain with progress, cross-validated figures."""
+
+from __future__ import annotations
+
+from tests.ui.conftest import logged_in, open_page
+from workbench.services.suggest.service import generate
+from workbench.store.study import Study
+
+
+def test_panel_shows_counts_and_retrains(ui_study, demo):
+    with Study.open(ui_study) as study:
+        generate(study, study.transcript_id("SV04_siu_ling"), by="chan", method="rules")
+    at = open_page(logged_in("chan", demo.passwords["chan"]), "suggestions")
+    assert at.title[0].value == "Suggestions"
+    counts = at.dataframe[0].value
+    assert {"code", "suggested", "accepted", "rejected"} <= set(counts.columns) and counts["suggested"].sum() > 0
+    assert any("No learned model yet" in i.value for i in at.info)
+    [b for b in at.button if b.label == "Retrain and evaluate"][0].click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    quality = at.dataframe[-1].value
+    assert {"method", "language", "recall@3", "P@1"} <= set(quality.columns)
+    assert {"Codebook rules", "Rules + learned"} <= set(quality["method"]) and "Chinese" in set(quality["language"])
+    assert any("cross-validated" in c.value for c in at.caption)
+
+
+def test_reviewer_does_not_get_the_panel(ui_study, demo):
+    from workbench.ui.pages import registry
+
+    spec = [s for s in registry() if s.url_path == "suggestions"][0]
+    assert "reviewer" not in spec.roles and {"admin", "coder"} <= set(spec.roles)
+    at = logged_in("reviewer", demo.passwords["reviewer"])
+    assert not at.exception and not [b for b in at.button if b.label == "Retrain and evaluate"]

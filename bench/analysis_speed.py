@@ -25,7 +25,7 @@ from workbench.store.study import Study
 REPO = Path(__file__).resolve().parent.parent
 TRANSCRIPTS = 1_000
 CODINGS = 1_000_000
-QUERIES = ["passport", "passports", "護照", "勞資審裁處", "agency fee", "錢"]
+QUERIES = ["passport", "passports", "護照", "勞資審裁處", "labour tribunal", "錢"]
 PLAIN_MATRIX = ("SELECT c.parent_id, cm.measure_id, count(DISTINCT t.participant_id), count(*) FROM codings k "
                 "JOIN codes c ON c.id = k.code_id JOIN code_measures cm ON cm.code_id = k.code_id "
                 "JOIN transcripts t ON t.id = k.transcript_id GROUP BY 1, 2")
@@ -113,15 +113,18 @@ def run() -> None:
         print(f"synthetic study: {counts['transcripts']} transcripts, {counts['participants']} participants, "
               f"{counts['segments']} segments, {counts['codings']} codings (built in {time.perf_counter() - start:.1f} s)")
         matrix = _median(lambda: theme_measure_matrix(study), repeat=5)
-        plain = _median(lambda: study.db.execute(PLAIN_MATRIX).fetchall(), repeat=5)
-        print(f"theme × measure matrix      {matrix * 1000:8.0f} ms median   (target ≤ 1000 ms; "
-              f"plain SQL GROUP BY {plain * 1000:.0f} ms, ratio {matrix / plain:.2f})")
+        plain = _median(lambda: study.db.execute(PLAIN_MATRIX).fetchall(), repeat=3)
+        print(f"theme × measure matrix      {matrix * 1000:8.0f} ms median   (target ≤ 1000 ms; plain SQL GROUP BY "
+              f"over the codings {plain * 1000:.0f} ms, ratio {matrix / plain:.2f})")
         for query in QUERIES:
+            start = time.perf_counter()
+            result = search(study, query, limit=100)
+            cold = time.perf_counter() - start
             lib = _median(lambda: search(study, query, limit=100), repeat=15)
             raw = _median(lambda: study.db.execute(PLAIN_SEARCH, [query]).fetchall(), repeat=5)
-            result = search(study, query, limit=100)
-            print(f"search {query!r:<14} {lib * 1000:8.1f} ms median   (target ≤ 50 ms; {result.sentences} sentences, "
-                  f"{result.mode}; plain LIKE over transcripts {raw * 1000:.1f} ms, ratio {lib / raw:.2f})")
+            print(f"search {query!r:<14} {lib * 1000:6.1f} ms median, first {cold * 1000:5.0f} ms   (target ≤ 50 ms; "
+                  f"{result.sentences} sentences, {result.mode}; plain LIKE over transcripts {raw * 1000:.1f} ms, "
+                  f"ratio {lib / raw:.2f})")
         study.close()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbench.errors import InputError, NotFoundError
+from workbench.errors import InputError, NotFoundError, PermissionDenied
 from workbench.store.study import Study, User, now
 
 TARGETS = ("study", "transcript", "code", "coding", "participant")
@@ -25,15 +25,20 @@ def add_memo(study: Study, *, target_type: str, target_id: str | int, body: str,
     return memo_id
 
 
+def _check_owner(study: Study, memo_id: int, actor: User) -> None:
+    """Only a memo's author or an admin may change it."""
+    row = study.db.execute("SELECT u.username FROM memos m JOIN users u ON u.id = m.author_id WHERE m.id = ?",
+                           [memo_id]).fetchone()
+    if row is None:
+        raise NotFoundError(f"no memo {memo_id}")
+    if actor.role != "admin" and row[0] != actor.username:
+        raise PermissionDenied(f"memo {memo_id} belongs to {row[0]}; only they or an admin may change it")
+
+
 def update_memo(study: Study, memo_id: int, *, body: str, title: str | None = None, by: str | User) -> None:
     """Edit a memo (its author or an admin)."""
     with study.writing(by=by, action="memos.write") as actor:
-        row = study.db.execute("SELECT u.username FROM memos m JOIN users u ON u.id = m.author_id WHERE m.id = ?",
-                               [memo_id]).fetchone()
-        if row is None:
-            raise NotFoundError(f"no memo {memo_id}")
-        if actor.role != "admin" and row[0] != actor.username:
-            raise InputError(f"memo {memo_id} belongs to {row[0]}")
+        _check_owner(study, memo_id, actor)
         changes: dict[str, Any] = {"body": body.strip(), "updated_at": now()}
         if title is not None:
             changes["title"] = title.strip()
@@ -44,12 +49,7 @@ def update_memo(study: Study, memo_id: int, *, body: str, title: str | None = No
 def delete_memo(study: Study, memo_id: int, *, by: str | User) -> None:
     """Delete a memo (its author or an admin)."""
     with study.writing(by=by, action="memos.write") as actor:
-        row = study.db.execute("SELECT u.username FROM memos m JOIN users u ON u.id = m.author_id WHERE m.id = ?",
-                               [memo_id]).fetchone()
-        if row is None:
-            raise NotFoundError(f"no memo {memo_id}")
-        if actor.role != "admin" and row[0] != actor.username:
-            raise InputError(f"memo {memo_id} belongs to {row[0]}")
+        _check_owner(study, memo_id, actor)
         study.db.execute("DELETE FROM memos WHERE id = ?", [memo_id])
         study.audit(actor, "delete", "memo", memo_id, {})
 

@@ -66,10 +66,8 @@ def turns(study: Study, transcript_id: int, *, offset: int = 0, limit: int | Non
     """Speaker turns of a transcript in order (a page of them when limit is given)."""
     sql = ('SELECT id, seq, start, "end", speaker, is_interviewer, language, t_start_ms, t_end_ms FROM segments '
            "WHERE transcript_id = ? AND kind = 'turn' ORDER BY seq")
-    params: list[Any] = [transcript_id]
-    if limit is not None:
-        sql += " LIMIT ? OFFSET ?"
-        params += [limit, offset]
+    sql += " LIMIT ? OFFSET ?"  # LIMIT -1: no limit, but the offset still applies
+    params: list[Any] = [transcript_id, -1 if limit is None else limit, offset]
     return _rows(study, sql, params)
 
 

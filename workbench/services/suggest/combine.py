@@ -85,8 +85,8 @@ def apply_logistic(weights: list[float], row: list[float]) -> float:
 
 
 def rank(units: list[Unit], *, rules: RuleSet | None, model: Model | None, method: str = "auto",
-         top: int = 5) -> list[list[Suggestion]]:
-    """Ranked suggestions (best first, at most `top`) for each unit."""
+         top: int = 5, min_score: float = 0.0) -> list[list[Suggestion]]:
+    """Ranked suggestions (best first, at most `top`, none below `min_score`) for each unit."""
     use_rules = rules is not None and method in ("rules", "auto")
     use_model = model is not None and method in ("learned", "auto")
     hits = rules.score_many(units) if use_rules else [{} for _ in units]
@@ -94,33 +94,45 @@ def rank(units: list[Unit], *, rules: RuleSet | None, model: Model | None, metho
     results = []
     for index, unit in enumerate(units):
         if use_model and use_rules and model.stack:
-            ranked = _combined(unit, hits[index], decisions[index], model)
+            ranked = _combined(hits[index], decisions[index], model)
         elif use_model:
-            ranked = _learned(unit, decisions[index], model)
+            ranked = _learned(decisions[index], model)
         else:
-            ranked = [Suggestion(h.code, h.score, "rules", h.evidence) for h in hits[index].values()]
-        results.append(sorted(ranked, key=lambda s: -s.score)[:top])
+            ranked = [(h.code, h.score, "rules", h.evidence) for h in hits[index].values()]
+        best = [r for r in sorted(ranked, key=lambda r: -r[1])[:top] if r[1] >= min_score]
+        results.append(_explained(unit, best, model))
     return results
 
 
-def _learned(unit: Unit, decision: np.ndarray, model: Model) -> list[Suggestion]:
+Candidate = tuple[str, float, str, str]   # code, score, method, rules evidence
+
+
+def _learned(decision: np.ndarray, model: Model) -> list[Candidate]:
     probabilities = model.probability(decision)
-    best = np.argsort(-probabilities)[:LEARNED_CANDIDATES]
-    return [Suggestion(model.labels[i], float(probabilities[i]), "learned", model.explain(unit, model.labels[i]))
-            for i in best]
+    return [(model.labels[i], float(probabilities[i]), "learned", "")
+            for i in np.argsort(-probabilities)[:LEARNED_CANDIDATES]]
 
 
-def _combined(unit: Unit, hits: dict[str, RuleHit], decision: np.ndarray, model: Model) -> list[Suggestion]:
+def _combined(hits: dict[str, RuleHit], decision: np.ndarray, model: Model) -> list[Candidate]:
     learned_p = dict(zip(model.labels, model.probability(decision).tolist()))
     candidates = sorted(set(hits) | {model.labels[i] for i in np.argsort(-decision)[:LEARNED_CANDIDATES]})
     out = []
     for code, row in features(hits, decision, model.labels, candidates).items():
-        score = apply_logistic(model.stack, row)
         took_part = learned_p.get(code, 0.0) >= SHOWN_LEARNED
-        parts = [hits[code].evidence] if code in hits else []
-        if took_part or code not in hits:
-            explained = model.explain(unit, code) if code in learned_p else ""
-            parts.append(f"learned: {explained}" if explained else "learned")
         method = "rules+learned" if code in hits and took_part else "rules" if code in hits else "learned"
-        out.append(Suggestion(code, score, method, "; ".join(p for p in parts if p)))
+        out.append((code, apply_logistic(model.stack, row), method, hits[code].evidence if code in hits else ""))
+    return out
+
+
+def _explained(unit: Unit, best: list[Candidate], model: Model | None) -> list[Suggestion]:
+    """Suggestions with their evidence: the matched words, and the terms the model weighed most."""
+    wanted = [c for c, _s, m, _e in best if m != "rules" and model is not None and c in model.labels]
+    terms = model.explain(unit, wanted) if wanted else {}
+    out = []
+    for code, score, method, evidence in best:
+        if method == "rules":
+            out.append(Suggestion(code, score, method, evidence))
+            continue
+        learned = f"learned: {terms[code]}" if terms.get(code) else "learned"
+        out.append(Suggestion(code, score, method, f"{evidence}; {learned}" if evidence else learned))
     return out

@@ -61,20 +61,25 @@ class Model:
         a, b = self.platt
         return 1.0 / (1.0 + np.exp(-(a * decision + b)))
 
-    def explain(self, unit: Unit, label: str, *, k: int = 4) -> str:
-        """The terms of the unit that pushed most towards this code."""
-        row = self.coef[self.labels.index(label)]
-        present = {t for t in terms(unit) if t in self.vocab and is_content(t)}
-        weights = matrix([terms(unit)], self.vocab, self.idf).toarray()[0]
-        scored = sorted(((weights[self.vocab[t]] * row[self.vocab[t]], t) for t in present), reverse=True)
-        shown: list[str] = []
-        for value, term in scored:
-            word = _surface(unit, readable(term))
-            if value <= 0 or len(shown) >= k:
-                break
-            if not any(word in s or s in word for s in shown):
-                shown.append(word)
-        return ", ".join(shown)
+    def explain(self, unit: Unit, labels: list[str], *, k: int = 4) -> dict[str, str]:
+        """For each label, the unit's terms that pushed most towards it (the unit is featurised once)."""
+        unit_terms = terms(unit)
+        names = {self.vocab[t]: t for t in set(unit_terms) if t in self.vocab and is_content(t)}
+        present = sorted(names)
+        weights = matrix([unit_terms], self.vocab, self.idf).toarray()[0]
+        out = {}
+        for label in labels:
+            row = self.coef[self.labels.index(label)]
+            scored = sorted(((weights[i] * row[i], names[i]) for i in present), reverse=True)
+            shown: list[str] = []
+            for value, term in scored:
+                if value <= 0 or len(shown) >= k:
+                    break
+                word = _surface(unit, readable(term))
+                if not any(word in s or s in word for s in shown):
+                    shown.append(word)
+            out[label] = ", ".join(shown)
+        return out
 
     def to_bytes(self) -> bytes:
         """The model as a compressed .npz (arrays and JSON only)."""

@@ -63,11 +63,11 @@ def generate(study: Study, transcript_id: int, *, by: str | User, method: str = 
         'SELECT start, "end", language, turn_id FROM segments WHERE transcript_id = ? AND kind = \'sentence\' '
         "AND is_interviewer = 0 ORDER BY start", [transcript_id]).fetchall()
     units = units_from_texts([text[r[0]:r[1]] for r in rows], languages=[r[2] for r in rows])
-    ranked = rank(units, rules=rules, model=model, method=method, top=PER_SENTENCE)
-    cut = THRESHOLDS[method] if threshold is None else threshold
+    cut = THRESHOLDS[method if model is not None else "rules"] if threshold is None else threshold
+    ranked = rank(units, rules=rules, model=model, method=method, top=PER_SENTENCE, min_score=cut)
     taken = _taken(study, transcript_id)
     spans = _merge([(row[0], row[1], row[3], s) for row, found in zip(rows, ranked) for s in found
-                    if s.score >= cut and not any(covers(row[0], row[1], a, b) for a, b in taken.get(s.code, []))])
+                    if not any(covers(row[0], row[1], a, b) for a, b in taken.get(s.code, []))])
     version = model.version if model is not None else f"rules:{rules.fingerprint}"
     with study.writing(by=actor, action="suggestions.generate"):
         study.db.execute("DELETE FROM suggestions WHERE transcript_id = ? AND status = 'open'", [transcript_id])

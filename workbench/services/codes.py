@@ -60,10 +60,11 @@ def _j(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def list_codes(study: Study, *, include_inactive: bool = False) -> list[dict[str, Any]]:
-    """Codes in codebook order, with their measures and coding counts."""
+def list_codes(study: Study, *, include_inactive: bool = False, counts: bool = True) -> list[dict[str, Any]]:
+    """Codes in codebook order, with their measures and (unless counts=False) coding counts."""
+    counting = "(SELECT count(*) FROM codings k WHERE k.code_id = c.id)" if counts else "NULL"
     rows = study.db.execute(
-        "SELECT c.*, (SELECT count(*) FROM codings k WHERE k.code_id = c.id) AS codings, "
+        f"SELECT c.*, {counting} AS codings, "
         "(SELECT group_concat(measure_id, ' ') FROM code_measures m WHERE m.code_id = c.id) AS measure_ids "
         "FROM codes c " + ("" if include_inactive else "WHERE c.status = 'active' ") + "ORDER BY c.position, c.id"
     )

@@ -52,6 +52,13 @@ def list_transcripts(study: Study, *, group: str | None = None, language: str | 
     return rows
 
 
+def transcript_choices(study: Study) -> list[dict[str, Any]]:
+    """Transcripts for a picker: id, stem, participant, group, language (no per-row counting)."""
+    return _rows(study, "SELECT t.id, t.stem, t.source_name, t.language, p.pseudonym AS participant, "
+                        "p.participant_group AS participant_group FROM transcripts t "
+                        "LEFT JOIN participants p ON p.id = t.participant_id ORDER BY t.stem")
+
+
 def transcript(study: Study, transcript_id: int) -> dict[str, Any]:
     """One transcript's metadata and text."""
     rows = _rows(study, "SELECT t.*, p.pseudonym AS participant, p.participant_group AS participant_group "

@@ -85,11 +85,14 @@ class RuleSet:
         for index, key in enumerate(keys):
             where[key].append(index)
         found: dict[tuple[str, str], Match] = {}
+        present, tried = where.keys(), set()
         for key in list(where):
             for pattern in self._en.get(key, ()):
-                if (pattern.code, pattern.text) in found:
+                if id(pattern) in tried or not pattern.content <= present:
                     continue
-                span, near = _contiguous(pattern.keys, keys, where), False
+                tried.add(id(pattern))
+                whole = all(k in present for k in pattern.keys)
+                span, near = (_contiguous(pattern.keys, keys, where) if whole else None), False
                 if span is None and len(pattern.content) >= 2:
                     span, near = _near(pattern.content, where), True
                 if span is not None:

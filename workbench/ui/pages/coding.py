@@ -110,7 +110,7 @@ def render() -> None:
     """Render the coding page."""
     user = session.require_user()
     study = session.study()
-    rows = overview.list_transcripts(study)
+    rows = overview.transcript_choices(study)  # page reruns must not count the whole study's codings
     if not rows:
         st.info("No transcripts yet. Import some on the Import page.")
         return
@@ -125,7 +125,7 @@ def render() -> None:
         if chosen != current:
             st.session_state.pop("selection", None)
             st.session_state.pop("clicked", None)
-    codes = list_codes(study)
+    codes = list_codes(study, counts=False)
     code_by_id = {c["id"]: c for c in codes}
     all_codings = list_codings(study, transcript_id=chosen)
     coders = sorted({c["coder"] for c in all_codings})

@@ -9,12 +9,15 @@ from workbench.ui.pages import registry
 st.set_page_config(page_title="Interview research workbench", page_icon=":material/forum:", layout="wide")
 
 specs = registry()
-pages = {spec.url_path: st.Page(spec.script, title=spec.title, url_path=spec.url_path, icon=spec.icon,
-                                default=spec.default) for spec in specs}
+pages = {spec.url_path: st.Page(spec.script, title=spec.title, url_path=spec.url_path, icon=spec.icon)
+         for spec in specs}
+# The root URL redirects to the default page, so every page keeps its own path (/overview too).
+home = st.Page(lambda: st.switch_page(next(pages[s.url_path] for s in specs if s.default)), title="Home",
+               url_path="home", default=True, visibility="hidden")
 user = session.user()
 if user is None:
     # Resolve the requested page (and keep its URL and query) without showing it until login.
-    st.navigation(list(pages.values()), position="hidden")
+    st.navigation([home, *pages.values()], position="hidden")
     sync_cookie(None)
     auth.login_form()
     st.stop()
@@ -27,4 +30,4 @@ with st.sidebar:
         session.logout(reason="You have logged out.")
         st.rerun()
 
-st.navigation([pages[s.url_path] for s in specs if user.role in s.roles]).run()
+st.navigation([home, *(pages[s.url_path] for s in specs if user.role in s.roles)]).run()

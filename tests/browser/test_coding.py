@@ -114,6 +114,8 @@ def test_every_page_renders_and_is_screenshotted(app_server, page, demo):
         page.goto(f"{base}/{path}")
         wait_ready(page)
         assert page.locator("[data-testid='stException']").count() == 0, f"exception on /{path}"
+        assert page.get_by_text("Page not found").count() == 0, f"/{path} is not a page"
+        assert page.url.endswith(f"/{path}")
         screenshot(page, path)
 
 

@@ -20,6 +20,8 @@ SELECTION = {"heatmap": "cell", "assessment": "bar", "frequency": "bar", "cooccu
              "density": "stretch", "words": "word"}
 ASSESSMENT_COLOURS = {"facilitator": "#2e7d32", "barrier": "#c62828", "neutral": "#9e9e9e"}
 CJK_FONT = "Noto Sans CJK TC"
+# Drawn as SVG in the browser: every cell is an element with an aria-label (screen readers, browser tests).
+SVG_IN_BROWSER = {"embedOptions": {"renderer": "svg"}}
 TEXT = {
     "en": {"measure": "Measure", "theme": "Theme", "code": "Code", "participants": "Participants",
            "codings": "Codings", "pillar": "Pillar", "title": "Measure title", "assessment": "Assessment",
@@ -70,7 +72,7 @@ def measure_heatmap(matrix: pd.DataFrame, *, lang: str = "en", level: str = "the
         color=alt.Color("participants:Q", title=_t(lang, "participants"), scale=alt.Scale(scheme="oranges")),
         opacity=alt.condition(select, alt.value(1.0), alt.value(0.45)),
         tooltip=tooltip,
-    ).add_params(select))
+    ).add_params(select).properties(usermeta=SVG_IN_BROWSER, height=alt.Step(30)))
 
 
 def assessment_bars(summary: pd.DataFrame, *, lang: str = "en") -> alt.Chart:

@@ -61,17 +61,19 @@ def features(hits: dict[str, RuleHit], decision: np.ndarray | None, labels: list
     return out
 
 
-def fit_logistic(rows: list[list[float]], y: list[int], *, c: float = 10.0) -> list[float]:
+def fit_logistic(rows: list[list[float]], y: list[int], *, c: float = 10.0,
+                 weights: list[float] | None = None) -> list[float]:
     """Weights then bias of a small pooled logistic regression (the calibrators), L2 on the weights."""
     if len(set(y)) < 2:
         return [0.0] * (len(rows[0]) if rows else 0) + [-4.0]
     x, target = np.array(rows, dtype=np.float64), np.array(y, dtype=np.float64)
+    weight = np.ones_like(target) if weights is None else np.array(weights, dtype=np.float64)
     dims = x.shape[1]
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
         z = x @ theta[:dims] + theta[dims]
-        residual = 1.0 / (1.0 + np.exp(-z)) - target
-        value = float(np.sum(np.logaddexp(0.0, z) - target * z) + 0.5 / c * theta[:dims] @ theta[:dims])
+        residual = weight * (1.0 / (1.0 + np.exp(-z)) - target)
+        value = float(np.sum(weight * (np.logaddexp(0.0, z) - target * z)) + 0.5 / c * theta[:dims] @ theta[:dims])
         return value, np.concatenate([x.T @ residual + theta[:dims] / c, [residual.sum()]])
 
     theta = minimize(loss, np.zeros(dims + 1), jac=True, method="L-BFGS-B").x

@@ -15,16 +15,19 @@ NEGATION_ZH = tuple(to_simplified(c) for c in ("冇", "沒有", "唔係", "未",
 NEGATION_FACTOR = 0.55      # weight of a match with a cue just before it
 NEAR_FACTOR = 0.8           # weight of an English near (non-contiguous) match, or a spaced Chinese one
 CONTAINED_FACTOR = 0.5      # a match inside a longer match of another code
+SHARED_PENALTY = 0.1        # a pattern inside patterns of n codes counts 1 / (1 + 0.1 (n - 1)): a mild idf
 DECAY = 0.5                 # 2nd distinct match counts half, 3rd a quarter…
 SCALE = 1.5                 # score = 1 - exp(-raw / SCALE)
-EN_WINDOW = 3               # near match: at most this many extra words between the content words
+EN_WINDOW = 2               # near match: at most this many extra words between the content words
+GENERIC_CODES = 6           # an English word in the patterns of this many codes is too generic to anchor a near match
 EN_CUE_WINDOW = 3           # words before a match searched for a cue
 ZH_GAP = 6                  # spaced Chinese pattern: at most this many characters between parts
 ZH_CUE_WINDOW = 4           # characters before a match searched for a cue
 _KEEP = {"not", "no", "never", "without", "nothing", "none", "off", "out", "back", "down", "up"}
 STOP_EN = frozenset(w for w in STOP_WORDS if w not in _KEEP) | {"'s", "’s"}
+# No "-er": agent nouns are their own concepts (employer ≠ employment, lender, worker, trafficker).
 _SUFFIXES = ("ations", "ation", "ated", "ates", "ate", "ments", "ment", "ings", "ing", "ions", "ion",
-             "ers", "er", "ed", "es", "s", "e")
+             "ed", "es", "s", "e")
 CLAUSE_END = re.compile(r"[。！？；!?;\n]")
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 
@@ -54,6 +57,8 @@ class Pattern:
     weight: float
     keys: tuple[str, ...]          # English: stemmed lemmas; Chinese: folded parts
     content: frozenset[str] = frozenset()
+    near_ok: bool = False          # English: may match with its content words apart, in any order
+    shared: int = 1                # how many codes have a pattern containing this one (1: only its own)
 
     @property
     def specificity(self) -> float:
@@ -83,7 +88,7 @@ class Match:
     @property
     def contribution(self) -> float:
         """This match's weight towards its code's score."""
-        value = self.pattern.weight * self.pattern.specificity
+        value = self.pattern.weight * self.pattern.specificity / (1 + SHARED_PENALTY * (self.pattern.shared - 1))
         return value * (NEAR_FACTOR if self.near else 1.0) * (NEGATION_FACTOR if self.negated else 1.0)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
@@ -25,6 +26,7 @@ from workbench.services.suggest.patterns import (
     DECAY,
     EN_CUE_WINDOW,
     EN_WINDOW,
+    GENERIC_CODES,
     NEGATION_EN,
     NEGATION_ZH,
     STOP_EN,
@@ -40,6 +42,7 @@ from workbench.services.suggest.patterns import (
 from workbench.services.suggest.units import Unit, units_from_texts
 from workbench.text.language import is_han
 
+_SENTENCE_END = re.compile(r"[.!?;:。！？；：\n]")
 __all__ = ["STOP_EN", "Match", "Pattern", "RuleHit", "RuleSet", "compile_rules", "rule_score", "rules_for_codebook",
            "stem", "zh_fold"]
 
@@ -81,6 +84,7 @@ class RuleSet:
 
     def _match_en(self, unit: Unit) -> list[Match]:
         keys = [stem(n) for n in unit.norms]
+        sentence = _sentence_ids(unit)
         where: dict[str, list[int]] = defaultdict(list)
         for index, key in enumerate(keys):
             where[key].append(index)
@@ -93,10 +97,11 @@ class RuleSet:
                 tried.add(id(pattern))
                 whole = all(k in present for k in pattern.keys)
                 span, near = (_contiguous(pattern.keys, keys, where) if whole else None), False
-                if span is None and len(pattern.content) >= 2:
+                if span is None and pattern.near_ok:
                     span, near = _near(pattern.content, where), True
-                if span is not None:
-                    cues = [i for i in range(max(0, span[0] - EN_CUE_WINDOW), span[0]) if keys[i] in NEGATION_EN]
+                if span is not None and sentence[span[0]] == sentence[span[1] - 1]:
+                    cues = [i for i in range(max(0, span[0] - EN_CUE_WINDOW), span[0])
+                            if keys[i] in NEGATION_EN and sentence[i] == sentence[span[0]]]
                     found[(pattern.code, pattern.text)] = Match(pattern, span[0], span[1], near,
                                                                 cues[-1] if cues else -1, _surface_en(unit, span))
         return list(found.values())
@@ -127,6 +132,16 @@ class RuleSet:
             found.append(Match(pattern, span[0], span[1], len(pattern.keys) > 1, max(places) if places else -1,
                                unit.text[span[0]:span[1]]))
         return found
+
+
+def _sentence_ids(unit: Unit) -> list[int]:
+    """Which sentence of the unit each token is in (a stored unit is one sentence)."""
+    ids, current = [], 0
+    for index, token in enumerate(unit.tokens):
+        if index and token.start >= 0 and _SENTENCE_END.search(unit.text[unit.tokens[index - 1].end:token.start]):
+            current += 1
+        ids.append(current)
+    return ids
 
 
 def _contiguous(seq: tuple[str, ...], keys: list[str], where: dict[str, list[int]]) -> tuple[int, int] | None:
@@ -225,17 +240,34 @@ def compile_rules(codes: Iterable[tuple[str, dict[str, list[Any]]]]) -> RuleSet:
 def _compile(entries: tuple[tuple[str, str, str, float], ...]) -> RuleSet:
     english = [(code, text, weight) for code, lang, text, weight in entries if lang == "en"]
     chinese = [(code, text, weight) for code, lang, text, weight in entries if lang == "zh"]
+    analysed = [(code, text, weight, tuple(stem(n) for n in unit.norms), unit.norms) for (code, text, weight), unit
+                in zip(english, units_from_texts([t for _, t, _ in english], languages=["en"] * len(english)))]
+    codes_of: dict[str, set[str]] = defaultdict(set)
+    for code, _text, _weight, keys, _norms in analysed:
+        for key in keys:
+            codes_of[key].add(code)
+    chinese_parts = [(code, text, weight, tuple(zh_fold(p) for p in text.split() if p)) for code, text, weight in chinese]
+    within: dict[tuple[str, ...] | str, set[str]] = defaultdict(set)   # sub-sequence → codes whose patterns hold it
+    for code, _text, _weight, keys, _norms in analysed:
+        for i in range(len(keys)):
+            for j in range(i + 1, len(keys) + 1):
+                within[keys[i:j]].add(code)
+    for code, _text, _weight, parts in chinese_parts:
+        for part in parts:
+            for i in range(len(part)):
+                for j in range(i + 1, len(part) + 1):
+                    within[part[i:j]].add(code)
     patterns: list[Pattern] = []
-    for (code, text, weight), unit in zip(english, units_from_texts([t for _, t, _ in english],
-                                                                    languages=["en"] * len(english))):
-        keys = tuple(stem(n) for n in unit.norms)
+    for code, text, weight, keys, norms in analysed:
         if keys:
-            content = frozenset(k for k, n in zip(keys, unit.norms) if n not in STOP_EN)
-            patterns.append(Pattern(code, text, "en", weight, keys, content))
-    for code, text, weight in chinese:
-        parts = tuple(zh_fold(p) for p in text.split() if p)
+            content = frozenset(k for k, n in zip(keys, norms) if n not in STOP_EN)
+            near_ok = len(content) >= 2 and 2 * len(content) >= len(keys) and \
+                any(len(codes_of[k]) < GENERIC_CODES for k in content)
+            patterns.append(Pattern(code, text, "en", weight, keys, content, near_ok, len(within[keys])))
+    for code, text, weight, parts in chinese_parts:
         if parts:
-            patterns.append(Pattern(code, text, "zh", weight, parts))
+            shared = len(within[parts[0]]) if len(parts) == 1 else 1
+            patterns.append(Pattern(code, text, "zh", weight, parts, shared=shared))
     return RuleSet(patterns)
 
 

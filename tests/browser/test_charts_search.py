@@ -1,0 +1,46 @@
+"""A reviewer in a real browser: Charts (click a heatmap cell, read its quotes, download the PNG) and Search."""
+
+from __future__ import annotations
+
+from tests.browser.conftest import login, screenshot, wait_ready
+
+CELL = "[data-testid='stVegaLiteChart'] .mark-rect path[aria-label*='{measure}'][aria-label*='{theme}']"
+
+
+def test_reviewer_clicks_a_heatmap_cell_reads_quotes_and_downloads_png(app_server, page, demo, tmp_path):
+    base, _study = app_server
+    login(page, base, "reviewer", demo.passwords["reviewer"], path="charts")
+    page.wait_for_selector("[data-testid='stVegaLiteChart'] .mark-rect path")
+    page.get_by_text("繁體中文").click()
+    wait_ready(page)
+    cell = page.locator(CELL.format(measure="ON-3", theme="尋求公義的障礙")).first
+    cell.click()
+    wait_ready(page)
+    page.wait_for_selector("text=Behind the selection")
+    quotes = page.locator("[data-testid='stMarkdownContainer'] blockquote")
+    assert quotes.count() > 0
+    body = page.inner_text("[data-testid='stMain']")
+    assert "row_id: barriers" in body and "measure: ON-3" in body
+    screenshot(page, "charts-heatmap-cell")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="PNG", exact=True).click()
+    target = tmp_path / "heatmap.png"
+    download.value.save_as(target)
+    data = target.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+
+
+def test_reviewer_searches_in_chinese_and_english(app_server, page, demo):
+    base, _study = app_server
+    login(page, base, "reviewer", demo.passwords["reviewer"], path="search")
+    for query, needle in (("護照", "護照"), ("passports", "passport")):
+        box = page.get_by_label("Search transcripts")
+        box.fill(query)
+        box.press("Enter")
+        wait_ready(page)
+        page.wait_for_selector("text=hit(s)")
+        marks = page.locator("[data-testid='stMarkdownContainer'] strong")
+        assert marks.count() > 0
+        assert all(needle in t.lower() for t in marks.all_inner_texts())
+    screenshot(page, "search")
+    assert page.get_by_role("button", name="Apply").count() == 0

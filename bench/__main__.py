@@ -1,10 +1,12 @@
 """Run every benchmark and print its figures: `python -m bench`."""
 
-from bench import analysis_speed, import_throughput, segmentation_f1
+from bench import analysis_speed, import_throughput, page_rerun, segmentation_f1
 
 print("== Chinese segmentation (word-level F1 against bench/data/seg_gold_zh_hk.txt)")
 segmentation_f1.main()
 print("== Import throughput")
 import_throughput.run()
+print("== Coding page reruns (AppTest, median of 7)")
+page_rerun.run()
 print("== Analysis and search on a synthetic study (1,000 transcripts, 1,000,000 codings)")
 analysis_speed.run()

@@ -1,6 +1,6 @@
 """Run every benchmark and print its figures: `python -m bench`."""
 
-from bench import analysis_speed, import_throughput, page_rerun, segmentation_f1
+from bench import analysis_speed, import_throughput, page_rerun, segmentation_f1, suggest_quality, suggest_speed
 
 print("== Chinese segmentation (word-level F1 against bench/data/seg_gold_zh_hk.txt)")
 segmentation_f1.main()
@@ -10,3 +10,7 @@ print("== Coding page reruns (AppTest, median of 7)")
 page_rerun.run()
 print("== Analysis and search on a synthetic study (1,000 transcripts, 1,000,000 codings)")
 analysis_speed.run()
+print("== Suggestion speed (10,000-word transcript warm; training on 1,000 codings)")
+suggest_speed.run()
+print("== Suggestion quality (recall@3, P@1 on bench/data/suggest_dev.jsonl)")
+suggest_quality.run()

@@ -42,8 +42,8 @@ def _clone_transcripts(study: Study, *, total: int) -> None:
     with db.atomic():
         for copy in range(1, -(-total // originals)):
             t_off, s_off, last = copy * t_step, copy * s_step, min(t_step, total - copy * t_step)
-            db.execute("INSERT INTO participants (id, pseudonym, participant_group, attributes, created_at, created_by) "
-                       "SELECT t.id + ?, 'P' || (t.id + ?), coalesce(p.participant_group, 'other'), '{}', "
+            db.execute("INSERT INTO participants (id, pseudonym, participant_group, attributes, created_at, "
+                       "created_by) SELECT t.id + ?, 'P' || (t.id + ?), coalesce(p.participant_group, 'other'), '{}', "
                        "t.created_at, ? FROM transcripts t LEFT JOIN participants p ON p.id = t.participant_id "
                        "WHERE t.id <= ?", [t_off, t_off, actor, last])
             db.execute("INSERT INTO transcripts (id, uid, participant_id, source_name, stem, format, encoding, "
@@ -111,7 +111,8 @@ def run() -> None:
         study = build(Path(tmp) / "bench.db")
         counts = study.counts()
         print(f"synthetic study: {counts['transcripts']} transcripts, {counts['participants']} participants, "
-              f"{counts['segments']} segments, {counts['codings']} codings (built in {time.perf_counter() - start:.1f} s)")
+              f"{counts['segments']} segments, {counts['codings']} codings "
+              f"(built in {time.perf_counter() - start:.1f} s)")
         matrix = _median(lambda: theme_measure_matrix(study), repeat=5)
         plain = _median(lambda: study.db.execute(PLAIN_MATRIX).fetchall(), repeat=3)
         print(f"theme × measure matrix      {matrix * 1000:8.0f} ms median   (target ≤ 1000 ms; plain SQL GROUP BY "

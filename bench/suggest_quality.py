@@ -1,9 +1,10 @@
 """Suggestion quality on the hand-written dev set (bench/data/suggest_dev.jsonl): recall@3 and P@1 per language,
 rules alone (codebook only) and combined with a model trained on the demo study's codings.
 
-The dev set is 82 passages (42 English, 40 Traditional Chinese; the last 20 longer and with several codes each) written for this benchmark in the style of NGO
-reports, news, government statements and testimony; none is taken from the demo transcripts. The issue's targets
-(on a held-out set we do not see): rules alone recall@3 >= 0.85 and P@1 >= 0.93; combined >= 0.90 and >= 0.95.
+The dev set is 82 passages (42 English, 40 Traditional Chinese; the last 20 longer, with several codes each),
+written for this benchmark in the style of NGO reports, news, government statements and testimony; none comes
+from the demo transcripts. The issue's targets (on a held-out set we do not see): rules alone recall@3 >= 0.85
+and P@1 >= 0.93; combined >= 0.90 and >= 0.95.
 """
 
 from __future__ import annotations

@@ -36,7 +36,8 @@ def test_other_tables_print_as_text_and_json(demo, table):
 def test_measures_table_counts_participants_per_theme_and_measure(demo):
     rows = json.loads(_run("report", demo.path, "--table", "measures", "--json").output)
     want = expected.theme_measure()
-    assert {(r["row_id"], r["measure"]): r["participants"] for r in rows} == {k: v["participants"] for k, v in want.items()}
+    got = {(r["row_id"], r["measure"]): r["participants"] for r in rows}
+    assert got == {k: v["participants"] for k, v in want.items()}
 
 
 def test_search_prints_transcript_offsets_and_kwic(demo):

@@ -147,3 +147,23 @@ def test_offsets_are_code_points_after_astral_characters(app_server, page, demo,
     page.reload()
     wait_ready(page)
     assert page.locator(f"mark[data-coding-id='{coding_id}']").inner_text() == AFTER_ASTRAL
+
+
+def test_a_suggestion_is_accepted_in_the_browser_and_stored_with_its_link(app_server, page, demo):
+    base, study = app_server
+    login(page, base, "chan", demo.passwords["chan"], path="coding?transcript=ST02_caseworker")
+    page.get_by_role("button", name="Suggest codes for this transcript").click()
+    wait_ready(page)
+    page.wait_for_selector("[data-suggestion-id]")  # faint highlights in the transcript
+    page.locator(".st-key-suggestion_accept button").click()
+    wait_ready(page)
+    page.wait_for_selector("text=Accepted:")
+    rows = query(study, "SELECT k.id, k.origin, g.status, k.start = g.start AND k.\"end\" = g.\"end\" "
+                        "FROM codings k JOIN suggestions g ON g.id = k.suggestion_id")
+    assert len(rows) == 1 and rows[0][1:] == ("suggestion", "accepted", 1)
+    page.wait_for_selector(f"mark[data-coding-id='{rows[0][0]}']")
+    page.keyboard.press("a")  # keyboard: A accepts the next suggestion
+    wait_ready(page)
+    page.wait_for_function("document.body.innerText.includes('Accepted:')")
+    assert len(query(study, "SELECT id FROM codings WHERE origin = 'suggestion'")) == 2
+    screenshot(page, "suggestions")

@@ -45,7 +45,8 @@ def _png_pixels(data: bytes) -> tuple[int, int, set]:
     width, height, depth, colour = header[:4]
     assert depth == 8 and colour in (2, 6)
     channels = 4 if colour == 6 else 3
-    raw, stride, previous, colours = zlib.decompress(b"".join(chunks)), width * channels, bytearray(width * channels), set()
+    raw, stride, colours = zlib.decompress(b"".join(chunks)), width * channels, set()
+    previous = bytearray(stride)
     for y in range(height):
         filt, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
         for i in range(stride):
@@ -96,7 +97,8 @@ def test_assessment_bars_stack_facilitator_barrier_neutral(demo_study):
 @pytest.mark.parametrize("builder,selection,fields", [
     (lambda s: charts.frequency_bars(analysis.code_frequencies(s, by="group")), "bar", ["code", "group"]),
     (lambda s: charts.cooccurrence_heatmap(analysis.code_cooccurrence(s)), "pair", ["code_a", "code_b"]),
-    (lambda s: charts.density_chart(analysis.coding_density(s)), "stretch", ["transcript", "bin", "bin_start", "bin_end"]),
+    (lambda s: charts.density_chart(analysis.coding_density(s)), "stretch",
+     ["transcript", "bin", "bin_start", "bin_end"]),
 ])
 def test_clickable_charts_name_their_selection(demo_study, builder, selection, fields):
     spec = builder(demo_study).to_dict()

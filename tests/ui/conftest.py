@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from tests.browser.conftest import copy_study
@@ -23,6 +24,7 @@ def ui_study(demo, tmp_path, monkeypatch):
 def logged_in(username: str, password: str) -> AppTest:
     """Run the app, log in through the form, return the AppTest."""
     at = AppTest.from_file(APP, default_timeout=90)
+    config.set_option("client.showErrorDetails", "full")  # the app redacts errors; tests want to read them
     at.run()
     _by_label(at.text_input, "Username").input(username)
     _by_label(at.text_input, "Password").input(password)

@@ -79,3 +79,50 @@ def test_reviewer_gets_no_coding_controls(ui_study, demo):
     at = open_page(logged_in("reviewer", demo.passwords["reviewer"]), "coding", transcript="SV01_dewi")
     assert not [b for b in at.button if b.label == "Apply"]
     assert any("Read-only" in i.value for i in at.info)
+
+
+def test_suggestions_are_generated_reviewed_and_accepted_from_the_coding_page(ui_study, demo):
+    at = open_page(logged_in("chan", demo.passwords["chan"]), "coding", transcript="ST02_caseworker")
+    by_label(at.selectbox, "Method").set_value("rules")
+    by_label(at.button, "Suggest codes for this transcript").click()
+    at.run()
+    assert not at.exception
+    with sqlite3.connect(ui_study) as db:
+        open_before = db.execute("SELECT count(*) FROM suggestions WHERE status = 'open'").fetchone()[0]
+    assert open_before > 0
+    by_label(at.button, "Accept").click()
+    at.run()
+    assert any(s.value.startswith("Accepted:") for s in at.success)
+    with sqlite3.connect(ui_study) as db:
+        row = db.execute("SELECT k.origin, g.status, k.code_id = g.code_id, k.start = g.start FROM codings k "
+                         "JOIN suggestions g ON g.id = k.suggestion_id").fetchall()
+    assert row == [("suggestion", "accepted", 1, 1)]
+    by_label(at.button, "Reject").click()
+    at.run()
+    with sqlite3.connect(ui_study) as db:
+        assert db.execute("SELECT count(*) FROM suggestions WHERE status = 'rejected'").fetchone()[0] == 1
+
+
+def test_accept_all_for_one_code_asks_first(ui_study, demo):
+    at = open_page(logged_in("chan", demo.passwords["chan"]), "coding", transcript="ST02_caseworker")
+    by_label(at.selectbox, "Method").set_value("rules")
+    by_label(at.button, "Suggest codes for this transcript").click()
+    at.run()
+    code = by_label(at.selectbox, "Accept all for one code").value
+    with sqlite3.connect(ui_study) as db:
+        waiting = db.execute("SELECT count(*) FROM suggestions WHERE status = 'open' AND code_id = ?",
+                             [code]).fetchone()[0]
+    by_label(at.button, "Accept all…").click()
+    at.run()
+    with sqlite3.connect(ui_study) as db:
+        assert db.execute("SELECT count(*) FROM codings WHERE origin = 'suggestion'").fetchone()[0] == 0
+    by_label(at.button, "Yes, accept all").click()
+    at.run()
+    with sqlite3.connect(ui_study) as db:
+        assert db.execute("SELECT count(*) FROM codings WHERE origin = 'suggestion' AND code_id = ?",
+                          [code]).fetchone()[0] == waiting
+
+
+def test_reviewer_sees_no_suggestion_controls(ui_study, demo):
+    at = open_page(logged_in("reviewer", demo.passwords["reviewer"]), "coding", transcript="ST02_caseworker")
+    assert not [b for b in at.button if b.label in ("Suggest codes for this transcript", "Accept", "Reject")]

@@ -58,7 +58,8 @@ def measure_heatmap(matrix: pd.DataFrame, *, lang: str = "en", level: str = "the
     group_cols = [c for c in data.columns if c.startswith("participants_") and c.split("_", 1)[1] not in
                   ("facilitator", "barrier", "neutral", "none")]
     tooltip = [alt.Tooltip("row:N", title=_t(lang, level)), alt.Tooltip("measure:N", title=_t(lang, "measure")),
-               alt.Tooltip("measure_title:N", title=_t(lang, "title")), alt.Tooltip("pillar:N", title=_t(lang, "pillar")),
+               alt.Tooltip("measure_title:N", title=_t(lang, "title")),
+               alt.Tooltip("pillar:N", title=_t(lang, "pillar")),
                alt.Tooltip("participants:Q", title=_t(lang, "participants"))]
     tooltip += [alt.Tooltip(f"{c}:Q", title=c.split("_", 1)[1]) for c in group_cols]
     tooltip += [alt.Tooltip(f"participants_{a}:Q", title=_t(lang, a)) for a in ("facilitator", "barrier", "neutral")]
@@ -95,7 +96,8 @@ def assessment_bars(summary: pd.DataFrame, *, lang: str = "en") -> alt.Chart:
         order=alt.Order("assessment:N"),
         opacity=alt.condition(select, alt.value(1.0), alt.value(0.5)),
         tooltip=[alt.Tooltip("measure:N", title=_t(lang, "measure")),
-                 alt.Tooltip("measure_title:N", title=_t(lang, "title")), alt.Tooltip("pillar:N", title=_t(lang, "pillar")),
+                 alt.Tooltip("measure_title:N", title=_t(lang, "title")),
+                 alt.Tooltip("pillar:N", title=_t(lang, "pillar")),
                  alt.Tooltip("assessment_label:N", title=_t(lang, "assessment")),
                  alt.Tooltip("participants:Q", title=_t(lang, "participants"))],
     ).add_params(select))

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from tests.helpers import import_text
 from tests.services.analysis import expected
-from workbench.services.analysis import (Filters, measure_participants, measure_summary, quotes_for_point,
-                                         theme_measure_matrix)
+from workbench.services.analysis import (
+    Filters,
+    measure_participants,
+    measure_summary,
+    quotes_for_point,
+    theme_measure_matrix,
+)
 from workbench.services.codebook import load_with_framework
 from workbench.services.codes import install_codebook
 from workbench.services.coding import add_coding, find_span, transcript_text
@@ -53,7 +58,8 @@ def test_measure_summary_lists_every_measure(demo_study):
 
 def test_measure_participants_names_them(demo_study):
     table = measure_participants(demo_study, "ON-3")
-    want = {r["participant"] for r in expected.codings() if "ON-3" in expected.codebook()[r["code"]].get("measures", [])}
+    book = expected.codebook()
+    want = {r["participant"] for r in expected.codings() if "ON-3" in book[r["code"]].get("measures", [])}
     assert set(table["participant"]) == want
 
 

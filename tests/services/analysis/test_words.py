@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pandas as pd
+
 from workbench.services.analysis import keyword_in_context, word_frequencies
 from workbench.services.analysis.words import count_words
 from workbench.text.stopwords import stop_words
-
-import pandas as pd
 
 CODE = "exploitation/document_retention"
 
@@ -29,7 +29,8 @@ def test_words_per_code_come_from_coded_sentences_without_stop_words(demo_study)
 def test_word_counts_equal_a_count_over_the_coded_sentences(demo_study):
     sentences = demo_study.db.execute(
         "SELECT DISTINCT s.id, s.words FROM codings k JOIN segments s ON s.transcript_id = k.transcript_id "
-        "AND s.kind = 'sentence' AND s.start < k.\"end\" AND k.start < s.\"end\" WHERE k.code_id = ?", [CODE]).fetchall()
+        "AND s.kind = 'sentence' AND s.start < k.\"end\" AND k.start < s.\"end\" WHERE k.code_id = ?",
+        [CODE]).fetchall()
     counts = Counter(w.lower() for _, words in sentences for w in words.split())
     table = word_frequencies(demo_study, by="code", top=5)
     for row in table[table["code"] == CODE].to_dict("records"):

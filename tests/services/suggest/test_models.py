@@ -6,6 +6,7 @@ import pytest
 
 from workbench.errors import PermissionDenied
 from workbench.services.suggest import models
+from workbench.services.suggest.learned import Model
 from workbench.services.suggest.service import study_rules
 from workbench.store import schema
 from workbench.store.study import Study
@@ -46,8 +47,9 @@ def test_auto_retrains_only_after_enough_new_codings(demo_study, monkeypatch):
 
 def test_only_the_newest_models_are_kept(demo_study):
     rules = study_rules(demo_study)
-    model = models.ensure_model(demo_study, rules=rules, by="chan", policy="always")
+    trained = models.ensure_model(demo_study, rules=rules, by="chan", policy="always")
     for n in range(models.KEEP_MODELS + 2):
+        model = Model.from_bytes(trained.to_bytes())   # cached models are shared: never change one in place
         model.meta["version"] = f"v{n}"
         models.save(demo_study, model, by="chan")
     assert demo_study.db.execute("SELECT count(*) FROM suggestion_models").fetchone()[0] == models.KEEP_MODELS

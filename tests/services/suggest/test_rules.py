@@ -72,7 +72,8 @@ def test_negation_lowers_the_score_but_keeps_the_match(rules):
 
 
 def test_hypothetical_cue_lowers_the_score(rules):
-    assert hits(rules, "If they delay the hearing").get(DELAY).raw < hits(rules, "They delay the hearing").get(DELAY).raw
+    hypothetical = hits(rules, "If they delay the hearing")[DELAY]
+    assert hypothetical.raw < hits(rules, "They delay the hearing")[DELAY].raw
 
 
 def test_a_cue_inside_the_codes_own_match_is_not_a_negation(rules):

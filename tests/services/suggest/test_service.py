@@ -7,8 +7,7 @@ import pytest
 from tests.helpers import CHINESE_INTERVIEW, CODE_PASSPORT, INTERVIEW, import_text
 from workbench.errors import InputError, PermissionDenied
 from workbench.services.coding import get_coding, list_codings
-from workbench.services.suggest.service import (accept, accept_all, generate, list_suggestions, reject,
-                                                suggestion_counts)
+from workbench.services.suggest.service import accept, accept_all, generate, list_suggestions, reject, suggestion_counts
 from workbench.services.suggest.training import training_set
 
 

@@ -6,11 +6,16 @@ from workbench.services.analysis.density import coding_density
 from workbench.services.analysis.drilldown import quotes_for_point
 from workbench.services.analysis.frequencies import code_frequencies, frequency_table
 from workbench.services.analysis.kwic import keyword_in_context
-from workbench.services.analysis.measures import (measure_codes, measure_participants, measure_summary,
-                                                   theme_measure_matrix)
+from workbench.services.analysis.measures import (
+                                                   measure_codes,
+                                                   measure_participants,
+                                                   measure_summary,
+                                                   theme_measure_matrix,
+)
 from workbench.services.analysis.quotes import quotes
 from workbench.services.analysis.words import word_frequencies
 
 __all__ = ["Filters", "code_names", "code_cooccurrence", "code_participant_matrix", "coding_density",
-           "code_frequencies", "frequency_table", "quotes_for_point", "keyword_in_context", "measure_codes", "measure_participants", "measure_summary",
+           "code_frequencies", "frequency_table", "quotes_for_point", "keyword_in_context", "measure_codes",
+           "measure_participants", "measure_summary",
            "theme_measure_matrix", "quotes", "word_frequencies"]

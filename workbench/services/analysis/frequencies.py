@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from workbench.services.analysis.base import (DIMENSIONS, Filters, check_dimension, check_level, code_names,
-                                               codings_sql, counts_sql, frame)
+from workbench.services.analysis.base import (
+    DIMENSIONS,
+    Filters,
+    check_dimension,
+    check_level,
+    code_names,
+    codings_sql,
+    counts_sql,
+    frame,
+)
 from workbench.store.study import Study
 
 COUNTS = ("codings", "transcripts", "participants")

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from workbench.services.analysis.base import (NO_ASSESSMENT, Filters, check_level, code_names, counts_sql, frame,
-                                               groups_present)
+from workbench.services.analysis.base import (
+    NO_ASSESSMENT,
+    Filters,
+    check_level,
+    code_names,
+    counts_sql,
+    frame,
+    groups_present,
+)
 from workbench.services.codebook import ASSESSMENTS
 from workbench.store.study import Study
 
@@ -86,7 +93,8 @@ def measure_codes(study: Study) -> pd.DataFrame:
     """The code → measure mapping with names (which codes speak to each measure)."""
     return frame(study, "SELECT cm.measure_id AS measure, cm.code_id AS code, c.name_en, "
                         "coalesce(nullif(c.name_zh, ''), c.name_en) AS name_zh FROM code_measures cm "
-                        "JOIN codes c ON c.id = cm.code_id WHERE c.status = 'active' ORDER BY cm.measure_id, c.position")
+                        "JOIN codes c ON c.id = cm.code_id WHERE c.status = 'active' "
+                        "ORDER BY cm.measure_id, c.position")
 
 
 def measure_participants(study: Study, measure: str, *, filters: Filters | None = None) -> pd.DataFrame:

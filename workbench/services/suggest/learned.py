@@ -28,7 +28,7 @@ from workbench.services.suggest.training import TrainingSet
 from workbench.services.suggest.units import Unit
 
 SETTINGS: dict[str, Any] = {"algorithm": "tfidf-nb/1", "alpha": 0.01, "min_df": 1, "min_positives": 2,
-                            "negative_weight": 3.0, "folds": 4, "passage_weight": 1.0}
+                            "negative_weight": 3.0, "folds": 4}
 
 
 @dataclass

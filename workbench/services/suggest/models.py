@@ -44,12 +44,14 @@ def latest(study: Study, *, rules: RuleSet | None) -> dict[str, Any] | None:
 
 
 def load(study: Study, version: str) -> Model | None:
-    """A stored model by version (read from the file once per process)."""
+    """A model stored in this study, by version (its bytes are read and parsed once per process)."""
+    if not study.db.execute("SELECT 1 FROM suggestion_models WHERE version = ?", [version]).fetchone():
+        return None
     with _lock:
         if version in _cache:
             return _cache[version]
     row = study.db.execute("SELECT model FROM suggestion_models WHERE version = ?", [version]).fetchone()
-    return _remember(Model.from_bytes(row[0])) if row else None
+    return _remember(Model.from_bytes(row[0]))
 
 
 def save(study: Study, model: Model, *, by: str | User, metrics: dict[str, Any] | None = None) -> None:

@@ -23,7 +23,10 @@ GENERIC_CODES = 6           # an English word in the patterns of this many codes
 EN_CUE_WINDOW = 3           # words before a match searched for a cue
 ZH_GAP = 6                  # spaced Chinese pattern: at most this many characters between parts
 ZH_CUE_WINDOW = 4           # characters before a match searched for a cue
-_KEEP = {"not", "no", "never", "without", "nothing", "none", "off", "out", "back", "down", "up"}
+# spaCy's stop list minus words that carry meaning in this domain (take/keep a passport, call the police, alone…)
+_KEEP = {"not", "no", "never", "without", "nothing", "none", "off", "out", "back", "down", "up", "take", "keep",
+         "give", "get", "make", "made", "call", "put", "move", "see", "show", "say", "go", "become", "full", "empty",
+         "name", "part", "amount", "first", "last", "alone", "against", "serious", "used", "front", "side"}
 STOP_EN = frozenset(w for w in STOP_WORDS if w not in _KEEP) | {"'s", "’s"}
 # No "-er": agent nouns are their own concepts (employer ≠ employment, lender, worker, trafficker).
 _SUFFIXES = ("ations", "ation", "ated", "ates", "ate", "ments", "ment", "ings", "ing", "ions", "ion",

@@ -246,7 +246,8 @@ def _compile(entries: tuple[tuple[str, str, str, float], ...]) -> RuleSet:
     for code, _text, _weight, keys, _norms in analysed:
         for key in keys:
             codes_of[key].add(code)
-    chinese_parts = [(code, text, weight, tuple(zh_fold(p) for p in text.split() if p)) for code, text, weight in chinese]
+    chinese_parts = [(code, text, weight, tuple(zh_fold(p) for p in text.split() if p))
+                     for code, text, weight in chinese]
     within: dict[tuple[str, ...] | str, set[str]] = defaultdict(set)   # sub-sequence → codes whose patterns hold it
     for code, _text, _weight, keys, _norms in analysed:
         for i in range(len(keys)):

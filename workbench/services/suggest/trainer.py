@@ -57,21 +57,17 @@ def train(data: TrainingSet, *, rules: RuleSet | None, settings: dict[str, Any] 
     report = progress or (lambda _f, _m: None)
     splits = folds(data.groups, k=opts["folds"])
     oof = np.zeros((len(data.units), len(labels)), dtype=np.float32)
-    passage_oof = np.zeros((len(data.passages), len(labels)), dtype=np.float32)
     for number, (train_idx, test_idx) in enumerate(splits):
         report(number / (len(splits) + 1), f"cross-validating (fold {number + 1} of {len(splits)})")
         part = fit(data.subset(train_idx), labels=labels, settings=opts)
         oof[test_idx] = part.decision([data.units[i] for i in test_idx])
-        held_out = {data.groups[i] for i in test_idx}
-        mine = [j for j, p in enumerate(data.passages) if p[2] in held_out]
-        passage_oof[mine] = part.decision([data.passages[j][0] for j in mine])
     report(len(splits) / (len(splits) + 1), "fitting the final model")
     model = fit(data, labels=labels, settings=opts)
     scored = sorted(i for _train, test in splits for i in test)   # units with out-of-fold decisions
     y = np.array([[label in data.positives[i] for label in labels] for i in scored], dtype=np.int8)
     model.platt = tuple(fit_logistic(oof[scored].reshape(-1, 1).tolist(), y.reshape(-1).tolist()))  # type: ignore[assignment]
     if rules is not None:
-        model.stack = _fit_stack(data, rules, labels, oof, scored, passage_oof, weight=opts["passage_weight"])
+        model.stack = _fit_stack(data, rules, labels, oof, scored)
     model.meta.update({"version": version_of(data, settings=opts, rules=rules), "labels": len(labels),
                        "training_size": data.size, "rules": rules.fingerprint if rules else None,
                        "positives": int(y.sum()), "seconds": round(time.perf_counter() - began, 2)})
@@ -79,17 +75,12 @@ def train(data: TrainingSet, *, rules: RuleSet | None, settings: dict[str, Any] 
     return model
 
 
-def _fit_stack(data: TrainingSet, rules: RuleSet, labels: list[str], oof: np.ndarray, scored: list[int],
-               passage_oof: np.ndarray, *, weight: float) -> list[float]:
-    """Fit the pooled stacker on out-of-fold learned decisions and rule hits, of sentences and coded passages."""
+def _fit_stack(data: TrainingSet, rules: RuleSet, labels: list[str], oof: np.ndarray, scored: list[int]) -> list[float]:
+    """Fit the pooled stacker on out-of-fold learned decisions and rule hits of the sentences."""
     codes = sorted(set(labels) | set(rules.codes))
-    rows, y, w = [], [], []
-    examples = [(data.units[u], data.positives[u], oof[u], 1.0) for u in scored]
-    if weight:
-        examples += [(unit, gold, passage_oof[j], weight) for j, (unit, gold, _g) in enumerate(data.passages)]
-    for unit, gold, decision, unit_weight in examples:
-        for code, row in features(rules.score(unit), decision, labels, codes).items():
+    rows, y = [], []
+    for u in scored:
+        for code, row in features(rules.score(data.units[u]), oof[u], labels, codes).items():
             rows.append(row)
-            y.append(int(code in gold))
-            w.append(unit_weight)
-    return fit_logistic(rows, y, weights=w)
+            y.append(int(code in data.positives[u]))
+    return fit_logistic(rows, y)

@@ -34,7 +34,6 @@ class TrainingSet:
     positives: list[frozenset[str]] = field(default_factory=list)
     negatives: list[frozenset[str]] = field(default_factory=list)
     groups: list[int] = field(default_factory=list)
-    passages: list[tuple[Unit, frozenset[str], int]] = field(default_factory=list)   # coded spans, gold, group
     codings: int = 0
     rejections: int = 0
 
@@ -52,10 +51,9 @@ class TrainingSet:
 
     def subset(self, keep: list[int]) -> TrainingSet:
         """The units at these indices."""
-        groups = {self.groups[i] for i in keep}
         return TrainingSet([self.units[i] for i in keep], [self.positives[i] for i in keep],
                            [self.negatives[i] for i in keep], [self.groups[i] for i in keep],
-                           [p for p in self.passages if p[2] in groups], self.codings, self.rejections)
+                           self.codings, self.rejections)
 
 
 def covers(s_start: int, s_end: int, c_start: int, c_end: int) -> bool:
@@ -104,7 +102,6 @@ def training_set(study: Study, *, transcripts: set[int] | None = None, seeds: bo
             data.positives.append(frozenset(positives[index]))
             data.negatives.append(frozenset(negatives[index] - positives[index]))
             data.groups.append(tid)
-        data.passages.extend(_passages(study, tid, codings[tid], rows))
     if seeds:
         for unit, code in codebook_seeds(study):
             data.units.append(unit)
@@ -112,20 +109,6 @@ def training_set(study: Study, *, transcripts: set[int] | None = None, seeds: bo
             data.negatives.append(frozenset())
             data.groups.append(SEED_GROUP)
     return data
-
-
-def _passages(study: Study, tid: int, spans: list[tuple[int, int, str]],
-              rows: list[tuple]) -> list[tuple[Unit, frozenset[str], int]]:
-    """Each distinct coded span as a unit (its sentences' stored words) with every code covering half of it."""
-    text = study.db.execute("SELECT text FROM transcripts WHERE id = ?", [tid]).fetchone()[0]
-    out = []
-    for start, end in sorted({(s, e) for s, e, _c in spans}):
-        gold = frozenset(c for s, e, c in spans if min(e, end) - max(s, start) >= 0.5 * (end - start))
-        inside = [r for r in rows if covers(r[0], r[1], start, end)]
-        if inside:
-            words = " ".join(r[3] for r in inside)
-            out.append((unit_from_stored(text[start:end], words, inside[0][2]), gold, tid))
-    return out
 
 
 def codebook_seeds(study: Study) -> list[tuple[Unit, str]]:

@@ -13,7 +13,7 @@ from workbench.services.codes import list_codes
 from workbench.services.coding import (add_coding, get_coding, list_codings, remove_coding, restore_coding,
                                        transcript_text, update_coding)
 from workbench.store.study import Study, User
-from workbench.ui import session
+from workbench.ui import session, suggestion_panel
 from workbench.ui.transcript_view import transcript_view, view_data
 
 PAGE_TURNS = 60
@@ -144,20 +144,23 @@ def render() -> None:
     turns = overview.turns(study, chosen, offset=(page - 1) * PAGE_TURNS, limit=PAGE_TURNS)
     selection = st.session_state.get("selection")
     left, right = st.columns([3, 2], gap="medium")
-    with left:
-        meta = by_id[chosen]
-        st.caption(f"{meta['source_name']} · {meta['participant'] or 'no participant'} · {meta['language']} · "
-                   f"{total_turns} turns · {len(all_codings)} codings")
-        with st.container(height=680):
-            transcript_view(view_data(text, turns, codings, selection=selection, lang=lang), key=VIEW_KEY,
-                            on_selection=on_selection, on_clicked=on_clicked)
-    with right:
+    with right:  # first, so the suggestions it lists can be drawn in the transcript
+        shown_suggestions: list[dict[str, Any]] = []
         if user.may("codings.write"):
             _coding_panel(study, user, chosen, text, codes, code_by_id)
         else:
             st.info("Read-only: reviewers can browse codings but not change them.")
         _clicked_panel(study, user, code_by_id)
+        if user.may("suggestions.decide"):
+            shown_suggestions = suggestion_panel.render(study, user, chosen)
         _legend(codings, code_by_id, lang)
+    with left:
+        meta = by_id[chosen]
+        st.caption(f"{meta['source_name']} · {meta['participant'] or 'no participant'} · {meta['language']} · "
+                   f"{total_turns} turns · {len(all_codings)} codings")
+        with st.container(height=680):
+            transcript_view(view_data(text, turns, codings, suggestions=shown_suggestions, selection=selection,
+                                      lang=lang), key=VIEW_KEY, on_selection=on_selection, on_clicked=on_clicked)
 
 
 def _coding_panel(study: Study, user: User, transcript_id: int, text: str, codes: list[dict[str, Any]],

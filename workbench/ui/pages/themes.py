@@ -25,7 +25,7 @@ def render() -> None:
     themes = code_frequencies(study, level="theme", filters=filters)
     codes = code_frequencies(study, level="code", filters=filters)
     name = "name_zh" if lang == "zh" else "name_en"
-    st.caption(f"{len(table)} passages, {int(themes['participants'].max())} participants at most per theme"
+    st.caption(f"{len(table)} passages from {table['participant'].nunique()} participants"
                + (f" — filtered by {filters.describe()}" if filters.describe() else ""))
     for theme in themes.itertuples(index=False):
         in_theme = table[table["theme"] == theme.code]

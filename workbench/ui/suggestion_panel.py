@@ -1,0 +1,119 @@
+"""The coding page's suggestions: generate for the open transcript, review one at a time (keys A/R/S), accept all."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import streamlit as st
+
+from workbench.errors import WorkbenchError
+from workbench.services.suggest.service import accept, accept_all, generate, list_suggestions, reject
+from workbench.store.study import Study, User
+
+
+def current(suggestions: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The suggestion under review: the clicked one if still open, else the first not skipped."""
+    by_id = {s["id"]: s for s in suggestions}
+    clicked = (st.session_state.get("clicked") or {}).get("suggestion")
+    if clicked in by_id:
+        return by_id[clicked]
+    skipped = st.session_state.get("skipped_suggestions", set())
+    return next((s for s in suggestions if s["id"] not in skipped), None)
+
+
+def decide(study: Study, suggestion: dict[str, Any], *, verdict: str, by: User) -> str:
+    """Accept, reject or skip one suggestion; returns what to tell the user."""
+    st.session_state.pop("clicked", None)
+    if verdict == "accept":
+        coding_id = accept(study, suggestion["id"], by=by)
+        return f"Accepted: {suggestion['code_id']} is now coding {coding_id}."
+    if verdict == "reject":
+        reject(study, suggestion["id"], by=by)
+        return f"Rejected {suggestion['code_id']} here (kept as a counter-example for learning)."
+    st.session_state.setdefault("skipped_suggestions", set()).add(suggestion["id"])
+    return "Skipped."
+
+
+def render(study: Study, user: User, transcript_id: int) -> list[dict[str, Any]]:
+    """Render the panel; returns the open suggestions to draw as faint highlights (if shown)."""
+    st.subheader("Suggestions")
+    suggestions = list_suggestions(study, transcript_id)
+    cols = st.columns([3, 2])
+    method = cols[1].selectbox("Method", ["auto", "rules", "learned"], key="suggest_method",
+                               help="auto: keyword rules combined with a model learned from this study's codings")
+    if cols[0].button("Suggest codes for this transcript", icon=":material/auto_awesome:"):
+        with st.status("Suggesting…", expanded=False) as status:
+            bar = st.progress(0.0)
+            try:
+                done = generate(study, transcript_id, by=user, method=method,
+                                progress=lambda share, text: bar.progress(min(max(share, 0.0), 1.0), text=text))
+            except WorkbenchError as err:
+                status.update(label=str(err), state="error")
+                return []
+            status.update(label=f"{done.stored} suggestions ({done.method}, model {done.model_version[:18]})",
+                          state="complete")
+        st.session_state.pop("skipped_suggestions", None)
+        st.rerun()
+    if not suggestions:
+        st.caption("No open suggestions. Nothing is coded until you accept a suggestion.")
+        return []
+    shown = st.toggle("Show suggestions in the text", value=True, key="show_suggestions")
+    item = current(suggestions)
+    if item is not None:
+        _review(study, user, item, len(suggestions))
+    _accept_all(study, user, transcript_id, suggestions)
+    with st.expander(f"All {len(suggestions)} open suggestions"):
+        for s in suggestions:
+            st.markdown(f"**{s['code_id']}** · {s['score']:.2f} · {s['method']} — "
+                        f"{html.escape(s['snippet'][:90])}{'…' if len(s['snippet']) > 90 else ''}")
+    return suggestions if shown else []
+
+
+def _review(study: Study, user: User, item: dict[str, Any], total: int) -> None:
+    with st.container(border=True, key="suggestion_review"):
+        st.markdown(f"**{item['code_id']}** · {item['name_en']} · {item['name_zh'] or ''}")
+        st.caption(f"score {item['score']:.2f} · {item['method']} · evidence: {item['evidence'] or '—'} · "
+                   f"{total} open")
+        st.markdown(f"> {html.escape(item['snippet'][:300])}")
+        buttons = st.columns(3)
+        verdict = None
+        if buttons[0].button("Accept", key="suggestion_accept", type="primary", shortcut="a", icon=":material/check:"):
+            verdict = "accept"
+        if buttons[1].button("Reject", key="suggestion_reject", shortcut="x", icon=":material/close:"):
+            verdict = "reject"
+        if buttons[2].button("Skip", key="suggestion_skip", shortcut="s"):
+            verdict = "skip"
+        st.caption("Keys: A accept · X reject · S skip. Click a dashed passage to review it.")
+    if verdict:
+        try:
+            st.session_state["flash"] = decide(study, item, verdict=verdict, by=user)
+        except WorkbenchError as err:
+            st.error(str(err))
+            return
+        st.rerun()
+
+
+def _accept_all(study: Study, user: User, transcript_id: int, suggestions: list[dict[str, Any]]) -> None:
+    codes = sorted({s["code_id"] for s in suggestions})
+    cols = st.columns([3, 2])
+    code = cols[0].selectbox("Accept all for one code", codes, key="accept_all_code",
+                             format_func=lambda c: f"{c} ({sum(s['code_id'] == c for s in suggestions)})")
+    if st.session_state.get("confirm_accept_all") == code:
+        st.warning(f"Accept all {sum(s['code_id'] == code for s in suggestions)} open suggestions for {code}?")
+        yes, no = st.columns(2)
+        if yes.button("Yes, accept all", key="accept_all_yes", type="primary"):
+            try:
+                ids = accept_all(study, transcript_id, code, by=user)
+            except WorkbenchError as err:
+                st.error(str(err))
+                return
+            st.session_state.pop("confirm_accept_all", None)
+            st.session_state["flash"] = f"Accepted {len(ids)} suggestion(s) for {code}."
+            st.rerun()
+        if no.button("Cancel", key="accept_all_no"):
+            st.session_state.pop("confirm_accept_all", None)
+            st.rerun()
+    elif cols[1].button("Accept all…", key="accept_all"):
+        st.session_state["confirm_accept_all"] = code
+        st.rerun()

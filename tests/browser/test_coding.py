@@ -167,3 +167,22 @@ def test_a_suggestion_is_accepted_in_the_browser_and_stored_with_its_link(app_se
     page.wait_for_function("document.body.innerText.includes('Accepted:')")
     assert len(query(study, "SELECT id FROM codings WHERE origin = 'suggestion'")) == 2
     screenshot(page, "suggestions")
+
+
+def test_a_bad_upload_is_reported_by_name_and_the_good_one_still_imports(app_server, page, demo, tmp_path):
+    base, study = app_server
+    empty, binary, good = tmp_path / "P97_empty.txt", tmp_path / "P95_scan.docx", tmp_path / "P96_good.txt"
+    empty.write_bytes(b"")
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    good.write_text("FICTIONAL test.\nInterviewer: Hello?\nLi: 我哋屋企好遠。\nInterviewer: OK?\nLi: 係。\n", encoding="utf-8")
+    before = query(study, "SELECT count(*) FROM transcripts")[0][0]
+    login(page, base, "admin", demo.passwords["admin"], path="import")
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files([str(empty), str(binary), str(good)])
+    wait_ready(page)
+    page.wait_for_selector("text=P97_empty.txt: the file is empty")
+    page.wait_for_selector("text=P95_scan.docx: not a valid .docx file")
+    assert query(study, "SELECT count(*) FROM transcripts")[0][0] == before  # nothing written before confirming
+    page.get_by_role("button", name="Import 1 file(s)").click()
+    wait_ready(page)
+    page.wait_for_selector("text=P96_good.txt: imported as transcript")
+    assert query(study, "SELECT count(*) FROM transcripts")[0][0] == before + 1

@@ -90,7 +90,7 @@ def run() -> None:
             ensure_model(study, rules=rules, by="admin", policy="always")
             stored = time.perf_counter() - began
             print(f"train on {codings:,} codings ({len(data.units):,} sentences): gather {gathered:.2f} s, "
-                  f"train with {data.units and 'cross-validated calibration'} {seconds:.2f} s, "
+                  f"train with cross-validated calibration {seconds:.2f} s, "
                   f"gather + train + store {stored:.2f} s (target <= 10 s)")
 
 

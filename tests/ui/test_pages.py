@@ -43,3 +43,13 @@ def test_memos_written_on_codings_are_listed_and_searchable(ui_study, demo):
     [t for t in at.text_input if t.label == "Search memos"][0].input(word)
     at.run()
     assert all(word.lower() in m.lower() for m in at.dataframe[-1].value["memo"])
+
+
+def test_open_in_coding_switches_to_the_coding_page_on_that_transcript(ui_study, demo):
+    at = open_page(logged_in("reviewer", demo.passwords["reviewer"]), "transcripts")
+    [s for s in at.selectbox if s.label == "Transcript"][0].set_value("SV05_ah_fong")
+    [b for b in at.button if b.label == "Open in coding"][0].click()
+    at.run()
+    assert not at.exception
+    assert at.query_params["transcript"] == ["SV05_ah_fong"] or at.query_params["transcript"] == "SV05_ah_fong"
+    assert any("Read-only" in i.value for i in at.info)

@@ -289,3 +289,10 @@ def coding_counts(db: Database) -> None:
     """A trigger-maintained count of codings per code, transcript, coder and assessment."""
     for statement in _CODING_COUNTS:
         db.execute(statement)
+
+
+# -- 0005: deleting a transcript cascades to its segments, whose turn_id points at other segments ---------
+@migrations(name="0005_segment_turn_index")
+def segment_turn_index(db: Database) -> None:
+    """Index segments.turn_id so cascading deletes do not scan the table once per row."""
+    db.execute("CREATE INDEX IF NOT EXISTS idx_segments_turn ON segments(turn_id)")

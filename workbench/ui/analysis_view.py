@@ -13,7 +13,7 @@ from workbench.services.analysis.base import groups_present
 from workbench.services.charts import chart_csv, chart_png, chart_svg
 from workbench.services.codes import list_codes, list_measures
 from workbench.store.study import Study
-from workbench.ui.pages import registry
+from workbench.ui.pages import script_for
 
 LABELS = {"English": "en", "繁體中文": "zh"}
 LANGUAGE_NAMES = {"en": "English", "zh": "Chinese", "mixed": "Mixed"}
@@ -21,14 +21,9 @@ ASSESSMENT_NAMES = {"facilitator": "facilitator", "barrier": "barrier", "neutral
 QUOTES_PER_CODE = 25
 
 
-def page_script(url_path: str) -> str:
-    """The script path of a registered page (what st.page_link and st.switch_page need)."""
-    return next(spec.script for spec in registry() if spec.url_path == url_path)
-
-
 def open_transcript_link(container: Any, transcript: str) -> None:
     """A link that opens a transcript in the coding page (read-only for reviewers)."""
-    container.page_link(page_script("coding"), label="Open transcript", icon=":material/open_in_new:",
+    container.page_link(script_for("coding"), label="Open transcript", icon=":material/open_in_new:",
                         query_params={"transcript": transcript})
 
 

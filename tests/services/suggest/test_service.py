@@ -115,3 +115,14 @@ def test_auto_on_the_demo_trains_once_and_stores_model_version(demo_study):
     assert demo_study.db.execute("SELECT count(*) FROM suggestion_models").fetchone()[0] == 1
     generate(demo_study, tid, by="chan")
     assert demo_study.db.execute("SELECT count(*) FROM suggestion_models").fetchone()[0] == 1
+
+
+def test_neighbouring_sentences_of_one_turn_merge_into_one_suggestion():
+    from workbench.services.suggest.combine import Suggestion
+    from workbench.services.suggest.service import _merge
+
+    s = lambda score, evidence: Suggestion("c", score, "rules", evidence)  # noqa: E731
+    merged = _merge([(0, 10, (1, 0), s(0.6, "a")), (11, 20, (1, 1), s(0.8, "b")), (30, 40, (1, 3), s(0.7, "c")),
+                     (41, 50, (2, 4), s(0.7, "d"))])
+    assert [(a, b, x.score, x.evidence) for a, b, x in merged] == [(0, 20, 0.8, "a; b"), (30, 40, 0.7, "c"),
+                                                                   (41, 50, 0.7, "d")]

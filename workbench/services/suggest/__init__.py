@@ -3,7 +3,7 @@
 The public API (what the app, the CLI and the coding page call):
 - `generate(study, transcript_id, by=...)`, `list_suggestions`, `accept`, `reject`, `accept_all`,
   `suggestion_counts` (service.py)
-- `suggest_texts(texts, codebook=..., study=..., method=..., top=...)` ranked suggestions for loose texts (api.py)
+- `suggest_texts(texts, rules=..., study=..., method=..., top=...)`: ranked suggestions for loose texts (api.py)
 - `similar_to_coding` / `similar` (similar.py), `evaluate` (evaluate.py), `retrain` (api.py)
 """
 

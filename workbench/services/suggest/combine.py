@@ -1,10 +1,11 @@
 """Combined ranking of rules and the learned model, with scores in 0..1 that mean the same for every code.
 
 Calibration (what a score means):
-- rules alone: score = 1 - exp(-raw / 1.5), where raw sums the matched patterns' weights (weight ×
-  specificity × 0.55 if a negation/hypothetical cue precedes × 0.8 for a near match, each further
-  distinct match of the same code decayed by half). The mapping is the same monotone function for
-  every code, so a threshold cuts every code at the same strength of evidence.
+- rules alone: score = 1 - exp(-raw / 1.5), where raw sums the matched patterns' weights (codebook weight ×
+  specificity (longer patterns count more) ÷ (1 + 0.1 (n - 1)) for a pattern found inside the patterns of n
+  codes × 0.55 if a negation/hypothetical cue precedes × 0.8 for a near match; each further distinct match of
+  the same code decayed by half). The mapping is the same monotone function for every code, so a threshold
+  cuts every code at the same strength of evidence.
 - learned alone: Platt scaling, sigmoid(a·d + b) of the decision value d, with a and b fitted on
   out-of-fold decisions (folds grouped by transcript) pooled over all codes.
 - combined: a logistic "stacker" fitted on the same out-of-fold data, pooled over codes, with the

@@ -35,9 +35,16 @@ CLAUSE_END = re.compile(r"[。！？；!?;\n]")
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 
 
+# Words whose stem would meet an unrelated word (department/depart, station/state, statement/state, …).
+_NO_STEM = frozenset({"department", "apartment", "document", "statement", "state", "station", "moment", "comment",
+                      "element", "mission", "pension", "question", "position", "condition", "section", "session",
+                      "opinion", "union", "nation", "basement", "garment", "organ", "organisation",
+                      "organization", "general", "generation"})
+
+
 def stem(norm: str) -> str:
     """A light suffix stem of a lower-cased English lemma (other words unchanged)."""
-    if len(norm) <= 4 or not norm.isascii() or not norm.isalpha():
+    if len(norm) <= 4 or norm in _NO_STEM or not norm.isascii() or not norm.isalpha():
         return norm
     for suffix in _SUFFIXES:
         if norm.endswith(suffix) and len(norm) - len(suffix) >= 4:

@@ -69,8 +69,8 @@ def generate(study: Study, transcript_id: int, *, by: str | User, method: str = 
     cut = THRESHOLDS[method if model is not None else "rules"] if threshold is None else threshold
     ranked = rank(units, rules=rules, model=model, method=method, top=PER_SENTENCE, min_score=cut)
     taken = _taken(study, transcript_id)
-    spans = _merge([(row[0], row[1], row[3], s) for row, found in zip(rows, ranked) for s in found
-                    if not any(covers(row[0], row[1], a, b) for a, b in taken.get(s.code, []))])
+    spans = _merge([(row[0], row[1], (row[3], index), s) for index, (row, found) in enumerate(zip(rows, ranked))
+                    for s in found if not any(covers(row[0], row[1], a, b) for a, b in taken.get(s.code, []))])
     version = model.version if model is not None else f"rules:{rules.fingerprint}"
     with study.writing(by=actor, action="suggestions.generate"):
         study.db.execute("DELETE FROM suggestions WHERE transcript_id = ? AND status = 'open'", [transcript_id])
@@ -94,21 +94,24 @@ def _taken(study: Study, transcript_id: int) -> dict[str, list[tuple[int, int]]]
     return taken
 
 
-def _merge(items: list[tuple[int, int, int, Suggestion]]) -> list[tuple[int, int, Suggestion]]:
-    """Join consecutive sentences of one turn suggested for the same code into one span."""
-    merged: list[tuple[int, int, int, Suggestion]] = []
-    open_by_code: dict[str, int] = {}
-    for start, end, turn, s in sorted(items, key=lambda i: (i[0], i[3].code)):
-        at = open_by_code.get(s.code)
-        if at is not None and merged[at][2] == turn and merged[at][1] <= start:
-            p_start, _p_end, _turn, prev = merged[at]
+def _merge(items: list[tuple[int, int, tuple[int, int], Suggestion]]) -> list[tuple[int, int, Suggestion]]:
+    """Join neighbouring sentences of one turn suggested for the same code into one span.
+
+    Each item is (start, end, (turn id, sentence index), suggestion).
+    """
+    merged: list[tuple[int, int, tuple[int, int], Suggestion]] = []
+    last_by_code: dict[str, int] = {}
+    for start, end, (turn, index), s in sorted(items, key=lambda i: (i[0], i[3].code)):
+        at = last_by_code.get(s.code)
+        if at is not None and merged[at][2] == (turn, index - 1):
+            p_start, _p_end, _where, prev = merged[at]
             evidence = "; ".join(dict.fromkeys(e for e in (prev.evidence + "; " + s.evidence).split("; ") if e))
             best = prev if prev.score >= s.score else s
-            merged[at] = (p_start, end, turn, Suggestion(s.code, best.score, best.method, evidence))
+            merged[at] = (p_start, end, (turn, index), Suggestion(s.code, best.score, best.method, evidence))
         else:
-            open_by_code[s.code] = len(merged)
-            merged.append((start, end, turn, s))
-    return [(start, end, s) for start, end, _turn, s in merged]
+            last_by_code[s.code] = len(merged)
+            merged.append((start, end, (turn, index), s))
+    return [(start, end, s) for start, end, _where, s in merged]
 
 
 def list_suggestions(study: Study, transcript_id: int, *, status: str | None = "open") -> list[dict[str, Any]]:

@@ -41,3 +41,8 @@ def registry() -> list[PageSpec]:
         PageSpec("Search", "search", ":material/search:", "search"),
         PageSpec("Suggestions", "suggestions", ":material/auto_awesome:", "suggestions", WRITERS),
     ]
+
+
+def script_for(url_path: str) -> str:
+    """The script of the page served at a URL path (what st.page_link and st.switch_page take)."""
+    return next(spec.script for spec in registry() if spec.url_path == url_path)

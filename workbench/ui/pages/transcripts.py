@@ -5,6 +5,7 @@ import streamlit as st
 
 from workbench.services import overview
 from workbench.ui import session
+from workbench.ui.pages import script_for
 
 
 def render() -> None:
@@ -38,7 +39,7 @@ def render() -> None:
     st.caption(f"{len(rows)} transcript(s). Links open the coding page on that transcript in a new tab.")
     chosen = st.selectbox("Transcript", [r["stem"] for r in rows])
     if st.button("Open in coding", type="primary"):
-        st.switch_page("coding", query_params={"transcript": chosen})
+        st.switch_page(script_for("coding"), query_params={"transcript": chosen})
 
 
 if __name__ == "__main__":  # run by st.navigation as a page script; importing it has no effect

@@ -36,9 +36,26 @@ def _line(name: str, figures: dict) -> str:
     return f"{name:<32} " + " | ".join(parts)
 
 
-def run(*, verbose: bool = False) -> dict[str, dict]:
+def rules_only(path: Path = DEV, *, verbose: bool = False) -> dict[str, dict]:
+    """Print and return rules-alone figures on any file in the dev-set format (no demo study is built)."""
+    rows = load_dev(path)
+    texts, gold = [r["text"] for r in rows], [frozenset(r["gold"]) for r in rows]
+    languages = [u.language for u in units_from_texts(texts)]
+    ranked = suggest_texts(texts, rules=rules_for_codebook(load_codebook(CODEBOOK)), method="rules", top=3)
+    figures = score([[s.code for s in r] for r in ranked], gold, languages)
+    print(_line(f"rules alone ({path.name})", figures))
+    if verbose:
+        for row, found in zip(rows, ranked):
+            codes = [s.code for s in found]
+            if not codes or codes[0] not in row["gold"] or not set(row["gold"][:3]) <= set(codes):
+                print(f"   {'miss' if not codes or codes[0] not in row['gold'] else 'part'} {row['id']}: "
+                      f"gold {row['gold']} got {codes}")
+    return figures
+
+
+def run(*, verbose: bool = False, path: Path = DEV) -> dict[str, dict]:
     """Print and return the figures for rules alone and rules + learned."""
-    rows = load_dev()
+    rows = load_dev(path)
     texts, gold = [r["text"] for r in rows], [frozenset(r["gold"]) for r in rows]
     languages = [u.language for u in units_from_texts(texts)]
     rules = rules_for_codebook(load_codebook(CODEBOOK))
@@ -63,6 +80,14 @@ def run(*, verbose: bool = False) -> dict[str, dict]:
 
 
 if __name__ == "__main__":
-    import sys
+    import argparse
 
-    run(verbose="-v" in sys.argv)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-v", dest="verbose", action="store_true", help="list the passages whose first code is wrong")
+    parser.add_argument("--data", type=Path, default=DEV, help="passages to score (default: bench/data/suggest_dev.jsonl)")
+    parser.add_argument("--rules-only", action="store_true", help="score the rules alone (no demo study is built)")
+    options = parser.parse_args()
+    if options.rules_only:
+        rules_only(options.data, verbose=options.verbose)
+    else:
+        run(verbose=options.verbose, path=options.data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -97,3 +98,14 @@ def table_counts(study: Study) -> dict[str, int]:
 def dump(study: Study, *tables: str) -> dict[str, list[tuple]]:
     """Every row of the named tables, ordered, for before/after comparisons."""
     return {name: study.db.execute(f"SELECT * FROM [{name}] ORDER BY rowid").fetchall() for name in tables}
+
+
+def copy_study(source: str | Path, target: Path) -> Path:
+    """A consistent copy of a study file (SQLite backup API; safe with WAL), connections closed at once."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    return target

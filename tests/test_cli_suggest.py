@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.helpers import SHIPPED_CODEBOOK, TINY_CODEBOOK
-from tests.services.suggest.conftest import copy_db
+from tests.helpers import copy_study
 from workbench.cli import main
 
 INPUT = [
@@ -93,7 +93,7 @@ def test_other_errors(codebook, jsonl, tmp_path):
 
 
 def test_with_a_study_trains_once_then_loads_the_cached_model(demo, codebook, jsonl, tmp_path):
-    study = copy_db(demo.path, tmp_path / "demo.db")
+    study = copy_study(demo.path, tmp_path / "demo.db")
     rows = outputs(run("suggest", "--codebook", codebook, "--study", study, "--input", jsonl, "--top", "3"))
     assert all(len(r["suggestions"]) == 3 for r in rows)   # the learned model always offers its best guesses
     assert {s["method"] for r in rows for s in r["suggestions"]} <= {"rules", "learned", "rules+learned"}
@@ -105,7 +105,7 @@ def test_with_a_study_trains_once_then_loads_the_cached_model(demo, codebook, js
 
 
 def test_eval_suggest(demo, tmp_path):
-    study = copy_db(demo.path, tmp_path / "demo.db")
+    study = copy_study(demo.path, tmp_path / "demo.db")
     result = run("eval-suggest", "--study", study, "--json")
     figures = json.loads(result.stdout)
     assert figures["rules"]["all"]["passages"] == figures["passages"]
@@ -115,7 +115,7 @@ def test_eval_suggest(demo, tmp_path):
 
 
 def test_suggestions_commands(demo, tmp_path):
-    study = copy_db(demo.path, tmp_path / "demo.db")
+    study = copy_study(demo.path, tmp_path / "demo.db")
     result = run("suggestions", "generate", study, "--transcript", "SV04_siu_ling", "--method", "rules", "--as", "chan")
     assert result.exit_code == 0 and "open suggestions" in result.output
     listed = json.loads(run("suggestions", "list", study, "--transcript", "SV04_siu_ling", "--json").stdout)

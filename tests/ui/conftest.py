@@ -8,7 +8,7 @@ import pytest
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-from tests.browser.conftest import copy_study
+from tests.helpers import copy_study
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 

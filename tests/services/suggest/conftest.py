@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import copy_study
 from workbench.services.suggest.rules import RuleSet, compile_rules
 from workbench.store.study import Study
 
@@ -26,20 +26,9 @@ def rules() -> RuleSet:
     return compile_rules(KEYWORDS.items())
 
 
-def copy_db(source: Path, target: Path) -> Path:
-    """A consistent copy of a study file (SQLite backup API; safe with WAL)."""
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    return target
-
-
 @pytest.fixture
 def demo_study(demo, tmp_path):
     """A writable copy of the demo study (its codings are the training data)."""
-    study = Study.open(copy_db(demo.path, tmp_path / "demo.db"))
+    study = Study.open(copy_study(demo.path, tmp_path / "demo.db"))
     yield study
     study.close()

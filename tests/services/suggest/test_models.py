@@ -61,10 +61,10 @@ def test_reviewer_cannot_train(demo_study):
 
 
 def test_a_model_cached_for_another_study_is_still_stored_in_this_one(demo, demo_study, tmp_path):
-    from tests.services.suggest.conftest import copy_db
+    from tests.helpers import copy_study
 
     rules = study_rules(demo_study)
     models.ensure_model(demo_study, rules=rules, by="chan", policy="exact")
-    with Study.open(copy_db(demo.path, tmp_path / "other.db")) as other:
+    with Study.open(copy_study(demo.path, tmp_path / "other.db")) as other:
         models.ensure_model(other, rules=rules, by="chan", policy="exact")
         assert other.db.execute("SELECT count(*) FROM suggestion_models").fetchone()[0] == 1

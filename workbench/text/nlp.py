@@ -200,10 +200,20 @@ def has_han(text: str) -> bool:
     return any(is_han(c) for c in text)
 
 
-def _sentences(doc: Doc) -> list[tuple[int, int]]:
-    """Sentence spans without the white space spaCy attaches to them (a line break starts the next one)."""
-    spans = (trim_span(doc.text, s.start_char, s.end_char) for s in doc.sents)
-    return [(start, end) for start, end in spans if end > start]
+def _analysis(doc: Doc, norm) -> Analysis:
+    """Sentences and words in one pass over the tokens (doc.sents builds every token object again)."""
+    text = doc.text
+    starts: list[int] = []
+    words: list[Word] = []
+    for token in doc:
+        if token.is_sent_start or not starts:
+            starts.append(token.idx)
+        if not token.is_space and not token.is_punct:
+            words.append(Word(token.idx, token.idx + len(token.text), norm(token.text)))
+    bounds = zip(starts, starts[1:] + [len(text)])
+    # Trim the white space spaCy attaches to a sentence (a line break starts the next one).
+    sentences = [(a, b) for a, b in (trim_span(text, a, b) for a, b in bounds) if b > a]
+    return Analysis(sentences, words)
 
 
 def analyse_many(texts: list[str], *, languages: list[str]) -> list[Analysis]:
@@ -212,13 +222,7 @@ def analyse_many(texts: list[str], *, languages: list[str]) -> list[Analysis]:
     english_idx = [i for i, lang in enumerate(languages) if lang == "en"]
     other_idx = [i for i, lang in enumerate(languages) if lang != "en"]
     for index, doc in zip(english_idx, english().pipe((texts[i] for i in english_idx), disable=["lemmatizer"])):
-        results[index] = Analysis(
-            _sentences(doc),
-            [Word(t.idx, t.idx + len(t.text), english_lemma(t.text)) for t in doc if not t.is_space and not t.is_punct],
-        )
+        results[index] = _analysis(doc, english_lemma)
     for index, doc in zip(other_idx, chinese().pipe(texts[i] for i in other_idx)):
-        results[index] = Analysis(
-            _sentences(doc),
-            [Word(t.idx, t.idx + len(t.text), _norm_mixed(t.text)) for t in doc if not t.is_space and not t.is_punct],
-        )
+        results[index] = _analysis(doc, _norm_mixed)
     return [r for r in results if r is not None]

@@ -15,6 +15,7 @@ from importlib import resources
 import jieba
 import spacy
 from spacy.language import Language
+from spacy.pipeline.sentencizer import Sentencizer
 from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces
 
@@ -170,10 +171,9 @@ def segmenter() -> ChineseSegmenter:
 
 @lru_cache(maxsize=1)
 def chinese() -> Language:
-    """Blank Chinese pipeline whose tokenizer is the shared segmenter, plus a sentencizer."""
+    """Blank Chinese pipeline whose tokenizer is the shared segmenter (sentences: see _analysis)."""
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
     nlp.tokenizer = _SegmenterTokenizer(nlp.vocab, segmenter())
-    nlp.add_pipe("sentencizer")
     nlp.initialize()
     return nlp
 
@@ -200,13 +200,26 @@ def has_han(text: str) -> bool:
     return any(is_han(c) for c in text)
 
 
+_FINAL_PUNCT = frozenset(Sentencizer.default_punct_chars)
+
+
 def _analysis(doc: Doc, norm) -> Analysis:
     """Sentences and words in one pass over the tokens (doc.sents builds every token object again)."""
     text = doc.text
     starts: list[int] = []
     words: list[Word] = []
+    # Chinese docs skip spaCy's sentencizer (its Python loop cost a third of an import); its rule is applied
+    # here in the same pass: after a sentence-final mark, the first token that is not punctuation starts one.
+    sentenced = doc.has_annotation("SENT_START")
+    seen_final = False
     for token in doc:
-        if token.is_sent_start or not starts:
+        if sentenced:
+            starts_here = token.is_sent_start
+        else:
+            final = token.text in _FINAL_PUNCT
+            starts_here = seen_final and not token.is_punct and not final
+            seen_final = (seen_final and not starts_here) or final
+        if starts_here or not starts:
             starts.append(token.idx)
         if not token.is_space and not token.is_punct:
             words.append(Word(token.idx, token.idx + len(token.text), norm(token.text)))

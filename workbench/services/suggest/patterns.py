@@ -31,7 +31,7 @@ STOP_EN = frozenset(w for w in STOP_WORDS if w not in _KEEP) | {"'s", "’s"}
 # No "-er": agent nouns are their own concepts (employer ≠ employment, lender, worker, trafficker).
 _SUFFIXES = ("ations", "ation", "ated", "ates", "ate", "ments", "ment", "ings", "ing", "ions", "ion",
              "ed", "es", "s", "e")
-CLAUSE_END = re.compile(r"[。！？；!?;\n]")
+CLAUSE_END = re.compile(r"[。！？；!?;\n，,：:]")  # negation does not reach across a clause
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 
 

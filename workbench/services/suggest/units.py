@@ -5,16 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workbench.text.language import detect_language
-from workbench.text.nlp import analyse_many
-
-
-@dataclass(frozen=True)
-class Token:
-    """A word: code-point span in the unit's text (-1 when unknown) and its normal form."""
-
-    start: int
-    end: int
-    norm: str
+from workbench.text.nlp import Word, analyse_many
 
 
 @dataclass(frozen=True)
@@ -23,7 +14,7 @@ class Unit:
 
     text: str
     language: str
-    tokens: tuple[Token, ...]
+    tokens: tuple[Word, ...]  # start/end are -1 for words read back from the study (no positions)
 
     @property
     def norms(self) -> list[str]:
@@ -40,10 +31,10 @@ def units_from_texts(texts: list[str], *, languages: list[str] | None = None) ->
     """Analyse texts (language detected per text unless given) into units, batching the pipelines."""
     langs = languages or [detect_language(t) for t in texts]
     analyses = analyse_many(list(texts), languages=langs)
-    return [Unit(text, lang, tuple(Token(w.start, w.end, w.norm) for w in a.words))
+    return [Unit(text, lang, tuple(a.words))
             for text, lang, a in zip(texts, langs, analyses)]
 
 
 def unit_from_stored(text: str, words: str, language: str) -> Unit:
     """A unit from a stored segment: its text and the space-separated words saved at import."""
-    return Unit(text, language, tuple(Token(-1, -1, w) for w in words.split()))
+    return Unit(text, language, tuple(Word(-1, -1, w) for w in words.split()))

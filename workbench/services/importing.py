@@ -17,7 +17,7 @@ from workbench.store.study import Study, now
 from workbench.text.language import detect_language
 from workbench.text.nlp import analyse_many
 from workbench.text.offsets import text_hash
-from workbench.text.readers import DEFAULT_MAX_BYTES, Document, read_bytes, too_large
+from workbench.text.readers import DEFAULT_MAX_BYTES, Document, file_bytes, read_bytes
 from workbench.text.turns import split_turns
 
 UID_NAMESPACE = uuid.UUID("5b1d3a52-8f43-4c1e-9a57-2f6d3c0e9b11")
@@ -167,13 +167,8 @@ def import_files(study: Study, paths: Iterable[Path], *, by: str, manifest: dict
             outcomes.append(ImportOutcome(path.name, error=f"{path.name}: not listed in the manifest"))
             continue
         try:
-            if not path.is_file():
-                raise InputError("no such file", source=str(path))
-            size = path.stat().st_size
-            if size > max_bytes:
-                raise InputError(too_large(size, max_bytes), source=path.name)
             who = ParticipantInfo.from_manifest(entry, source=path.name) if entry else participant
-            prepared = prepare(path.name, path.read_bytes(), language=(entry or {}).get("language") or language,
+            prepared = prepare(path.name, file_bytes(path, max_bytes=max_bytes), language=(entry or {}).get("language") or language,
                                interviewer=(entry or {}).get("interviewer_speaker") or interviewer,
                                max_bytes=max_bytes)
             transcript_id = store(study, prepared, participant=who, by=by,

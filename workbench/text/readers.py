@@ -46,15 +46,20 @@ def too_large(size: int, max_bytes: int) -> str:
     return f"the file is {show(size)}, over the {show(max_bytes)} limit"
 
 
-def read_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read a transcript file from disk."""
+def file_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """A file's bytes, refused before reading if it is missing or over the size limit."""
     path = Path(path)
     if not path.is_file():
         raise InputError("no such file", source=str(path))
     size = path.stat().st_size
     if size > max_bytes:
         raise InputError(too_large(size, max_bytes), source=path.name)
-    return read_bytes(path.name, path.read_bytes(), max_bytes=max_bytes)
+    return path.read_bytes()
+
+
+def read_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read a transcript file from disk."""
+    return read_bytes(Path(path).name, file_bytes(path, max_bytes=max_bytes), max_bytes=max_bytes)
 
 
 def read_bytes(name: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:

@@ -44,3 +44,19 @@ def test_reviewer_searches_in_chinese_and_english(app_server, page, demo):
         assert all(needle in t.lower() for t in marks.all_inner_texts())
     screenshot(page, "search")
     assert page.get_by_role("button", name="Apply").count() == 0
+
+
+def test_a_search_hit_opens_its_passage_in_the_transcript(app_server, page, demo):
+    base, _study = app_server
+    login(page, base, "reviewer", demo.passwords["reviewer"], path="search")
+    box = page.get_by_label("Search transcripts")
+    box.fill("勞資審裁處")
+    box.press("Enter")
+    wait_ready(page)
+    page.wait_for_selector("text=hit(s)")
+    page.get_by_role("link", name="Open transcript").first.click()
+    wait_ready(page)
+    assert "/coding?" in page.url and "start=" in page.url
+    focus = page.locator("[data-testid='transcript-view'] .wb-focus")
+    focus.first.wait_for()
+    assert "勞資審裁處" in "".join(focus.all_inner_texts())

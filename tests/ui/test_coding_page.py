@@ -126,3 +126,12 @@ def test_accept_all_for_one_code_asks_first(ui_study, demo):
 def test_reviewer_sees_no_suggestion_controls(ui_study, demo):
     at = open_page(logged_in("reviewer", demo.passwords["reviewer"]), "coding", transcript="ST02_caseworker")
     assert not [b for b in at.button if b.label in ("Suggest codes for this transcript", "Accept", "Reject")]
+
+
+def test_a_quote_link_opens_the_turns_page_that_holds_it(ui_study, demo):
+    with sqlite3.connect(ui_study) as db:
+        start, end = db.execute("SELECT s.start, s.\"end\" FROM segments s JOIN transcripts t ON t.id = s.transcript_id "
+                                "WHERE t.stem = 'SV01_dewi' AND s.kind = 'turn' AND s.seq = 70").fetchone()
+    at = open_page(logged_in("reviewer", demo.passwords["reviewer"]), "coding", transcript="SV01_dewi",
+                   start=str(start), end=str(end))
+    assert [n.value for n in at.number_input if n.label.startswith("Turns page")] == [2]

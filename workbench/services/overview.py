@@ -82,3 +82,10 @@ def turn_count(study: Study, transcript_id: int) -> int:
     """Number of turns in a transcript."""
     return study.db.execute("SELECT count(*) FROM segments WHERE transcript_id = ? AND kind = 'turn'",
                             [transcript_id]).fetchone()[0]
+
+
+def turn_at(study: Study, transcript_id: int, offset: int) -> int:
+    """The position (seq) of the turn holding a code-point offset, or of the last turn before it."""
+    row = study.db.execute("SELECT seq FROM segments WHERE transcript_id = ? AND kind = 'turn' AND start <= ? "
+                           "ORDER BY start DESC LIMIT 1", [transcript_id, offset]).fetchone()
+    return row[0] if row else 0

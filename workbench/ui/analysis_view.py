@@ -21,10 +21,14 @@ ASSESSMENT_NAMES = {"facilitator": "facilitator", "barrier": "barrier", "neutral
 QUOTES_PER_CODE = 25
 
 
-def open_transcript_link(container: Any, transcript: str) -> None:
-    """A link that opens a transcript in the coding page (read-only for reviewers)."""
+def open_transcript_link(container: Any, transcript: str, *, start: int | None = None,
+                         end: int | None = None) -> None:
+    """A link that opens a transcript in the coding page at a passage (read-only for reviewers)."""
+    query = {"transcript": transcript}
+    if start is not None and end is not None:
+        query.update({"start": str(int(start)), "end": str(int(end))})
     container.page_link(script_for("coding"), label="Open transcript", icon=":material/open_in_new:",
-                        query_params={"transcript": transcript})
+                        query_params=query)
 
 
 def label_language(*, key: str) -> str:
@@ -76,7 +80,7 @@ def show_quotes(quotes: pd.DataFrame, *, key: str, limit: int = QUOTES_PER_CODE)
         st.markdown("> " + html.escape(str(data["snippet"])).replace("\n", "\n> "))
         left, right = st.columns([5, 1])
         left.caption(quote_caption(pd.Series(data)))
-        open_transcript_link(right, data["transcript"])
+        open_transcript_link(right, data["transcript"], start=data.get("start"), end=data.get("end"))
     if len(quotes) > limit:
         st.caption(f"{len(quotes) - limit} more quote(s) not shown; narrow the filters to see them.")
 

@@ -26,7 +26,7 @@ def _clock(ms: int | None) -> str | None:
 
 def view_data(text: str, turns: list[dict[str, Any]], codings: list[dict[str, Any]], *,
               suggestions: list[dict[str, Any]] | None = None, selection: dict[str, Any] | None = None,
-              lang: str = "en") -> dict[str, Any]:
+              focus: dict[str, int] | None = None, lang: str = "en") -> dict[str, Any]:
     """What the component renders: the page's turns, and the highlights that touch them."""
     if turns:
         low, high = turns[0]["start"], turns[-1]["end"]
@@ -44,6 +44,7 @@ def view_data(text: str, turns: list[dict[str, Any]], codings: list[dict[str, An
                          "title": f"suggested: {s['code_id']} ({s['score']:.2f})"}
                         for s in (suggestions or []) if s["end"] > low and s["start"] < high],
         "selection": selection,
+        "focus": focus if focus and focus["end"] > low and focus["start"] < high else None,
     }
 
 

@@ -94,6 +94,15 @@ def undo(study: Study, *, by: User) -> str:
     return f"Restored {len(items)} coding(s)."
 
 
+def focus_span(length: int) -> dict[str, int] | None:
+    """The passage named by the `start` and `end` query parameters (a quote opened from Themes or Search)."""
+    try:
+        start, end = int(st.query_params.get("start", "")), int(st.query_params.get("end", ""))
+    except ValueError:
+        return None
+    return {"start": start, "end": end} if 0 <= start < end <= length else None
+
+
 def resolve_transcript(study: Study, rows: list[dict[str, Any]]) -> int | None:
     """The transcript named by the `transcript` query parameter (id or stem), else the first."""
     wanted = st.query_params.get("transcript")
@@ -123,6 +132,8 @@ def render() -> None:
     if chosen != current or st.query_params.get("transcript") != by_id[chosen]["stem"]:
         st.query_params["transcript"] = by_id[chosen]["stem"]
         if chosen != current:
+            for stale in ("start", "end"):
+                st.query_params.pop(stale, None)
             st.session_state.pop("selection", None)
             st.session_state.pop("clicked", None)
     codes = list_codes(study, counts=False)
@@ -138,9 +149,12 @@ def render() -> None:
     text = transcript_text(study, chosen)
     total_turns = overview.turn_count(study, chosen)
     pages = max(1, -(-total_turns // PAGE_TURNS))
+    focus = focus_span(len(text))
+    first_page = overview.turn_at(study, chosen, focus["start"]) // PAGE_TURNS + 1 if focus else 1
     page = 1
     if pages > 1:
-        page = st.number_input(f"Turns page (of {pages})", min_value=1, max_value=pages, value=1, step=1, width=220)
+        page = st.number_input(f"Turns page (of {pages})", min_value=1, max_value=pages, value=first_page, step=1,
+                               width=220, key=f"turns_page_{chosen}_{first_page}")
     turns = overview.turns(study, chosen, offset=(page - 1) * PAGE_TURNS, limit=PAGE_TURNS)
     selection = st.session_state.get("selection")
     left, right = st.columns([3, 2], gap="medium")
@@ -160,7 +174,8 @@ def render() -> None:
                    f"{total_turns} turns · {len(all_codings)} codings")
         with st.container(height=680):
             transcript_view(view_data(text, turns, codings, suggestions=shown_suggestions, selection=selection,
-                                      lang=lang), key=VIEW_KEY, on_selection=on_selection, on_clicked=on_clicked)
+                                      focus=focus, lang=lang),
+                            key=VIEW_KEY, on_selection=on_selection, on_clicked=on_clicked)
 
 
 def _coding_panel(study: Study, user: User, transcript_id: int, text: str, codes: list[dict[str, Any]],

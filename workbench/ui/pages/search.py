@@ -55,7 +55,7 @@ def render() -> None:
         left.markdown(kwic_markdown(hit))
         left.caption(f"{hit['participant'] or 'no participant'} · {hit['group']} · {hit['transcript']} "
                      f"turn {hit['turn']} · {hit['start']}–{hit['end']}")
-        open_transcript_link(right, hit["transcript"])
+        open_transcript_link(right, hit["transcript"], start=hit["start"], end=hit["end"])
 
 
 if __name__ == "__main__":  # run by st.navigation as a page script; importing it has no effect

@@ -29,6 +29,8 @@ function renderTurn(turn, layers) {
         piece = `<mark data-coding-id="${l.id}" title="${esc(l.title)}" style="--wb-c:${l.color}">${piece}</mark>`;
       } else if (l.kind === "suggestion") {
         piece = `<span class="wb-sug" data-suggestion-id="${l.id}" title="${esc(l.title)}" style="--wb-c:${l.color}">${piece}</span>`;
+      } else if (l.kind === "focus") {
+        piece = `<span class="wb-focus">${piece}</span>`;
       } else {
         piece = `<span class="wb-sel">${piece}</span>`;
       }
@@ -70,8 +72,11 @@ export default function (component) {
     ...(data.suggestions || []).map((s) => ({ ...s, kind: "suggestion" })),
   ];
   if (data.selection) layers.push({ kind: "selection", id: "sel", start: data.selection.start, end: data.selection.end });
+  if (data.focus) layers.push({ kind: "focus", id: "focus", start: data.focus.start, end: data.focus.end });
   root.innerHTML = `<div data-testid="transcript-view" class="wb-tv">${(data.turns || []).map((t) => renderTurn(t, layers)).join("")}</div>`;
   const view = root.firstElementChild;
+  const focused = view.querySelector(".wb-focus");
+  if (focused) focused.scrollIntoView({ block: "center" });
 
   view.onmouseup = () => {
     const sel = (parentElement.getSelection ? parentElement.getSelection() : null) || document.getSelection();

@@ -135,3 +135,18 @@ def test_a_quote_link_opens_the_turns_page_that_holds_it(ui_study, demo):
     at = open_page(logged_in("reviewer", demo.passwords["reviewer"]), "coding", transcript="SV01_dewi",
                    start=str(start), end=str(end))
     assert [n.value for n in at.number_input if n.label.startswith("Turns page")] == [2]
+
+
+def test_more_like_this_lists_similar_passages_for_a_clicked_coding(ui_study, demo):
+    at = open_page(logged_in("reviewer", demo.passwords["reviewer"]), "coding", transcript="SV04_siu_ling")
+    with sqlite3.connect(ui_study) as db:
+        coding_id = db.execute("SELECT k.id FROM codings k JOIN transcripts t ON t.id = k.transcript_id "
+                               "WHERE t.stem = 'SV04_siu_ling' AND k.code_id = 'exploitation/document_retention' "
+                               "LIMIT 1").fetchone()[0]
+    at.session_state["clicked"] = {"coding": coding_id, "nonce": 2}
+    at.run()
+    [b for b in at.button if b.key == f"mlt_{coding_id}"][0].click()
+    at.run()
+    assert not at.exception
+    assert any("More like this" in m.value for m in at.markdown)
+    assert any(" · shared: " in c.value for c in at.caption)

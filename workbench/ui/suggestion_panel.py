@@ -8,7 +8,9 @@ from typing import Any
 import streamlit as st
 
 from workbench.errors import WorkbenchError
-from workbench.services.suggest.service import accept, accept_all, generate, list_suggestions, reject
+from workbench.services.suggest.service import accept, accept_all, generate, list_suggestions, reject, study_rules
+from workbench.services.suggest.similar import similar_to_coding
+from workbench.ui.pages import script_for
 from workbench.store.study import Study, User
 
 
@@ -117,3 +119,18 @@ def _accept_all(study: Study, user: User, transcript_id: int, suggestions: list[
     elif cols[1].button("Accept all…", key="accept_all"):
         st.session_state["confirm_accept_all"] = code
         st.rerun()
+
+
+def more_like_this(study: Study, coding: dict[str, Any], *, top: int = 8) -> None:
+    """Sentences across the study most like a coded passage and not yet coded with its code."""
+    found = similar_to_coding(study, coding["id"], rules=study_rules(study), top=top)
+    st.markdown(f"**More like this** ({coding['code_id']}, both languages)")
+    if not found:
+        st.caption("Nothing similar and not yet coded with this code.")
+    for item in found:
+        st.markdown(f"> {html.escape(item['text'][:220])}{'…' if len(item['text']) > 220 else ''}")
+        left, right = st.columns([4, 1])
+        left.caption(f"{item['transcript']} · {item['score']:.2f} · shared: {', '.join(item['shared_terms']) or '—'}")
+        right.page_link(script_for("coding"), label="Open", icon=":material/open_in_new:",
+                        query_params={"transcript": item["transcript"], "start": str(item["start"]),
+                                      "end": str(item["end"])})

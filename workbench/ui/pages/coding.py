@@ -242,6 +242,10 @@ def _clicked_panel(study: Study, user: User, code_by_id: dict[str, dict[str, Any
             mine = user.role == "admin" or item["coder"] == user.username
             if user.may("codings.write") and mine:
                 _edit_controls(study, user, item, code_by_id)
+            if st.button("More like this", key=f"mlt_{item['id']}", icon=":material/manage_search:"):
+                st.session_state["more_like"] = item["id"]
+            if st.session_state.get("more_like") == item["id"]:
+                suggestion_panel.more_like_this(study, item)
 
 
 def _edit_controls(study: Study, user: User, item: dict[str, Any], code_by_id: dict[str, dict[str, Any]]) -> None:

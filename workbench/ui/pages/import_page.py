@@ -33,8 +33,9 @@ def parse_attributes(text: str) -> dict[str, str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _prepare_cached(name: str, digest: str, data: bytes, language: str | None, interviewer: str | None) -> Prepared:
-    return prepare(name, data, language=language, interviewer=interviewer)
+def _prepare_cached(name: str, digest: str, _data: bytes, language: str | None, interviewer: str | None) -> Prepared:
+    # `_data` is not hashed by Streamlit: the sha256 digest already keys the cache, so reruns hash the bytes once.
+    return prepare(name, _data, language=language, interviewer=interviewer)
 
 
 def render() -> None:

@@ -22,8 +22,8 @@ class PageSpec:
 
     @property
     def script(self) -> str:
-        """The page script's path relative to the repository root (where streamlit_app.py is)."""
-        return str(Path("workbench") / "ui" / "pages" / f"{self.module}.py")
+        """The page script's absolute path inside the package (the same from a checkout or an installed wheel)."""
+        return str(Path(__file__).resolve().parent / f"{self.module}.py")
 
 
 def registry() -> list[PageSpec]:

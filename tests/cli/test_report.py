@@ -1,4 +1,4 @@
-"""`workbench report` and `workbench search` (workbench.cli_report)."""
+"""`workbench report` and `workbench search` (workbench.cli.report)."""
 
 from __future__ import annotations
 

@@ -8,9 +8,10 @@ from typing import Any
 
 import click
 
-from workbench.cli import friendly
+from workbench.cli.common import friendly, print_json, study_argument
 from workbench.errors import InputError
 from workbench.store.study import SYSTEM_USER, Study
+from workbench.vocab import ASSESSMENTS, SUGGESTION_STATUSES
 
 
 def read_jsonl(stream: Any, *, name: str) -> list[tuple[Any, str]]:
@@ -64,8 +65,7 @@ def suggest(codebook_path: str, study: str | None, input_path: str, top: int, me
     else:
         ranked = suggest_texts([t for _, t in items], rules=rules, method="rules", top=top)
     for (item_id, _text), suggestions in zip(items, ranked):
-        click.echo(json.dumps({"id": item_id, "suggestions": [s.as_json() for s in suggestions]},
-                              ensure_ascii=False))
+        print_json({"id": item_id, "suggestions": [s.as_json() for s in suggestions]}, line=True)
 
 
 def _print_figures(figures: dict[str, Any]) -> None:
@@ -100,7 +100,7 @@ def eval_suggest(study: str, codebook_path: str | None, as_json: bool) -> None:
     with Study.open(study) as opened:
         figures = evaluate_study(opened, rules=rules)
     if as_json:
-        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        print_json(figures)
     else:
         _print_figures(figures)
 
@@ -111,7 +111,7 @@ def suggestions() -> None:
 
 
 @suggestions.command("generate")
-@click.argument("study", type=click.Path(dir_okay=False))
+@study_argument
 @click.option("--transcript", required=True, help="Transcript id or source file stem.")
 @click.option("--method", type=click.Choice(["rules", "learned", "auto"]), default="auto", show_default=True)
 @click.option("--as", "as_user", default=SYSTEM_USER, show_default=True)
@@ -127,9 +127,9 @@ def suggestions_generate(study: str, transcript: str, method: str, as_user: str)
 
 
 @suggestions.command("list")
-@click.argument("study", type=click.Path(dir_okay=False))
+@study_argument
 @click.option("--transcript", required=True)
-@click.option("--status", type=click.Choice(["open", "accepted", "rejected", "all"]), default="open", show_default=True)
+@click.option("--status", type=click.Choice((*SUGGESTION_STATUSES.values, "all")), default="open", show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @friendly
 def suggestions_list(study: str, transcript: str, status: str, as_json: bool) -> None:
@@ -139,7 +139,7 @@ def suggestions_list(study: str, transcript: str, status: str, as_json: bool) ->
     with Study.open(study) as s:
         rows = list_suggestions(s, s.transcript_id(transcript), status=None if status == "all" else status)
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        print_json(rows)
         return
     for row in rows:
         snippet = row["snippet"].replace("\n", " ")[:50]
@@ -149,10 +149,10 @@ def suggestions_list(study: str, transcript: str, status: str, as_json: bool) ->
 
 
 @suggestions.command("accept")
-@click.argument("study", type=click.Path(dir_okay=False))
+@study_argument
 @click.argument("suggestion_id", type=int)
 @click.option("--as", "as_user", required=True, help="Username of the person accepting.")
-@click.option("--assessment", type=click.Choice(["facilitator", "barrier", "neutral"]))
+@click.option("--assessment", type=click.Choice(ASSESSMENTS.values))
 @friendly
 def suggestions_accept(study: str, suggestion_id: int, as_user: str, assessment: str | None) -> None:
     """Accept a suggestion: it becomes a coding linked to it."""
@@ -164,7 +164,7 @@ def suggestions_accept(study: str, suggestion_id: int, as_user: str, assessment:
 
 
 @suggestions.command("reject")
-@click.argument("study", type=click.Path(dir_okay=False))
+@study_argument
 @click.argument("suggestion_id", type=int)
 @click.option("--as", "as_user", required=True, help="Username of the person rejecting.")
 @friendly
@@ -178,7 +178,7 @@ def suggestions_reject(study: str, suggestion_id: int, as_user: str) -> None:
 
 
 @suggestions.command("retrain")
-@click.argument("study", type=click.Path(dir_okay=False))
+@study_argument
 @click.option("--as", "as_user", default=SYSTEM_USER, show_default=True)
 @click.option("--no-eval", is_flag=True, help="Skip the cross-validation.")
 @friendly
@@ -193,8 +193,4 @@ def suggestions_retrain(study: str, as_user: str, no_eval: bool) -> None:
         _print_figures(result["evaluation"])
 
 
-def register(group: click.Group) -> None:
-    """Add the suggestion commands to the `workbench` group."""
-    group.add_command(suggest)
-    group.add_command(eval_suggest)
-    group.add_command(suggestions)
+COMMANDS = (suggest, eval_suggest, suggestions)

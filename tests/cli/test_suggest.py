@@ -1,4 +1,4 @@
-"""workbench.cli_suggest: the exact `suggest` contract, `eval-suggest` and `suggestions …` commands."""
+"""workbench.cli.suggest: the exact `suggest` contract, `eval-suggest` and `suggestions …` commands."""
 
 from __future__ import annotations
 

@@ -1,0 +1,72 @@
+"""`workbench code add | list`: codings on the command line."""
+
+from __future__ import annotations
+
+import click
+
+from workbench.cli.common import friendly, print_json, study_argument
+from workbench.errors import WorkbenchError
+from workbench.store.study import Study
+from workbench.vocab import ASSESSMENTS
+
+
+@click.group()
+def code() -> None:
+    """Apply and list codings."""
+
+
+@code.command("add")
+@study_argument
+@click.option("--transcript", required=True, help="Transcript id or source file stem.")
+@click.option("--start", type=int)
+@click.option("--end", type=int)
+@click.option("--match", "match", help="Exact passage to code (instead of --start/--end).")
+@click.option("--occurrence", type=int, default=1, show_default=True)
+@click.option("--code", "code_id", required=True)
+@click.option("--as", "as_user", required=True, help="Coder's username.")
+@click.option("--assessment", type=click.Choice(ASSESSMENTS.values))
+@click.option("--memo")
+@friendly
+def code_add(study: str, transcript: str, start: int | None, end: int | None, match: str | None, occurrence: int,
+             code_id: str, as_user: str, assessment: str | None, memo: str | None) -> None:
+    """Code a passage given by offsets (code points) or by its exact text."""
+    from workbench.services.coding import add_coding, find_span, get_coding, transcript_text
+
+    if (match is None) == (start is None or end is None):
+        raise WorkbenchError("give either --match TEXT or both --start and --end")
+    with Study.open(study) as s:
+        tid = s.transcript_id(transcript)
+        if match is not None:
+            start, end = find_span(transcript_text(s, tid), match, occurrence=occurrence)
+        coding_id = add_coding(s, transcript_id=tid, start=start, end=end, code_id=code_id, by=as_user,
+                               assessment=assessment, memo=memo)
+        coding = get_coding(s, coding_id)
+    click.echo(f"coding {coding_id}: {coding['code_id']} on {coding['transcript']} {coding['start']}-{coding['end']}")
+
+
+@code.command("list")
+@study_argument
+@click.option("--transcript")
+@click.option("--coder")
+@click.option("--code", "code_id")
+@click.option("--json", "as_json", is_flag=True)
+@friendly
+def code_list(study: str, transcript: str | None, coder: str | None, code_id: str | None, as_json: bool) -> None:
+    """List codings."""
+    from workbench.services.coding import list_codings
+
+    with Study.open(study) as s:
+        tid = s.transcript_id(transcript) if transcript else None
+        rows = list_codings(s, transcript_id=tid, coder=coder, code_id=code_id)
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        snippet = row["snippet"].replace("\n", " ")
+        snippet = snippet[:60] + ("…" if len(snippet) > 60 else "")
+        click.echo(f"{row['id']:>5} {row['transcript']:<22} {row['start']:>6}-{row['end']:<6} {row['code_id']:<34} "
+                   f"{row['coder']:<8} {row['assessment'] or '':<11} {snippet}")
+    click.echo(f"{len(rows)} codings")
+
+
+COMMANDS = (code,)

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench import bundled
 from workbench.errors import InputError, WorkbenchError
 from workbench.services.codebook import load_with_framework
 from workbench.services.codes import install_codebook
@@ -15,9 +16,9 @@ from workbench.services.participants import load_manifest
 from workbench.store.passwords import generate_password
 from workbench.store.study import Study
 
-REPO = Path(__file__).resolve().parent.parent
-CODEBOOK = REPO / "codebooks" / "justice_access.yaml"
-TRANSCRIPTS = REPO / "transcripts"
+# Shipped with the package (the repository's codebooks/ and transcripts/, see workbench/bundled/).
+CODEBOOK = bundled.folder("codebooks") / "justice_access.yaml"
+TRANSCRIPTS = bundled.folder("transcripts")
 DEMO_USERS = [
     ("admin", "admin", "Study administrator"),
     ("chan", "coder", "Coder Chan (fictional reference coder)"),

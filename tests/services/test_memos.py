@@ -21,7 +21,7 @@ def test_memo_is_listed_by_target_and_found_by_phrase(study):
 def test_empty_memo_and_unknown_target_are_refused(study):
     with pytest.raises(InputError, match="empty"):
         add_memo(study, target_type="study", target_id="study", body="   ", by="coder1")
-    with pytest.raises(InputError, match="attached to one of"):
+    with pytest.raises(InputError, match="target must be one of"):
         add_memo(study, target_type="planet", target_id="x", body="text", by="coder1")
 
 

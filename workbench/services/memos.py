@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbench.errors import InputError, NotFoundError, PermissionDenied
+from workbench.errors import InputError, NotFoundError
 from workbench.store.study import Study, User, now
-
-TARGETS = ("study", "transcript", "code", "coding", "participant")
+from workbench.vocab import MEMO_TARGETS
 
 
 def add_memo(study: Study, *, target_type: str, target_id: str | int, body: str, title: str = "",
              by: str | User) -> int:
     """Write a memo; returns its id."""
-    if target_type not in TARGETS:
-        raise InputError(f"a memo is attached to one of {', '.join(TARGETS)}, not {target_type!r}")
+    MEMO_TARGETS.check(target_type, what="a memo's target")
     if not body.strip():
         raise InputError("the memo is empty")
     with study.writing(by=by, action="memos.write") as actor:
@@ -25,20 +23,19 @@ def add_memo(study: Study, *, target_type: str, target_id: str | int, body: str,
     return memo_id
 
 
-def _check_owner(study: Study, memo_id: int, actor: User) -> None:
-    """Only a memo's author or an admin may change it."""
+def memo_author(study: Study, memo_id: int) -> str:
+    """The username of a memo's author."""
     row = study.db.execute("SELECT u.username FROM memos m JOIN users u ON u.id = m.author_id WHERE m.id = ?",
                            [memo_id]).fetchone()
     if row is None:
         raise NotFoundError(f"no memo {memo_id}")
-    if actor.role != "admin" and row[0] != actor.username:
-        raise PermissionDenied(f"memo {memo_id} belongs to {row[0]}; only they or an admin may change it")
+    return row[0]
 
 
 def update_memo(study: Study, memo_id: int, *, body: str, title: str | None = None, by: str | User) -> None:
     """Edit a memo (its author or an admin)."""
-    with study.writing(by=by, action="memos.write") as actor:
-        _check_owner(study, memo_id, actor)
+    owner = memo_author(study, memo_id)
+    with study.writing(by=by, action="memos.write", owner=owner, what=f"memo {memo_id}") as actor:
         changes: dict[str, Any] = {"body": body.strip(), "updated_at": now()}
         if title is not None:
             changes["title"] = title.strip()
@@ -48,8 +45,8 @@ def update_memo(study: Study, memo_id: int, *, body: str, title: str | None = No
 
 def delete_memo(study: Study, memo_id: int, *, by: str | User) -> None:
     """Delete a memo (its author or an admin)."""
-    with study.writing(by=by, action="memos.write") as actor:
-        _check_owner(study, memo_id, actor)
+    owner = memo_author(study, memo_id)
+    with study.writing(by=by, action="memos.write", owner=owner, what=f"memo {memo_id}") as actor:
         study.db.execute("DELETE FROM memos WHERE id = ?", [memo_id])
         study.audit(actor, "delete", "memo", memo_id, {})
 

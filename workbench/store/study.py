@@ -39,6 +39,10 @@ class User:
         """Whether this user's role allows an action."""
         return permissions.allowed(self.role, action)
 
+    def may_change(self, owner: str) -> bool:
+        """Whether this user may change something `owner` wrote (own work, or any as admin)."""
+        return permissions.may_change(username=self.username, role=self.role, owner=owner)
+
 
 class Study:
     """One study in one SQLite file."""
@@ -166,11 +170,19 @@ class Study:
         return self.user(username)
 
     # -- writes ------------------------------------------------------------------------------
-    @contextmanager
-    def writing(self, *, by: str | User, action: str) -> Iterator[User]:
-        """One permission-checked, all-or-nothing write by a named user."""
+    def actor(self, by: str | User, *, action: str) -> User:
+        """The user acting, checked for an action before any work starts (no write is opened)."""
         actor = by if isinstance(by, User) else self.user(by)
         permissions.require(username=actor.username, role=actor.role, action=action)
+        return actor
+
+    @contextmanager
+    def writing(self, *, by: str | User, action: str, owner: str | None = None,
+                what: str = "it") -> Iterator[User]:
+        """One permission-checked, all-or-nothing write by a named user (of `what`, owned by `owner` if given)."""
+        actor = self.actor(by, action=action)
+        if owner is not None:
+            permissions.require_owner(username=actor.username, role=actor.role, owner=owner, what=what)
         with self.db.atomic():
             yield actor
 

@@ -10,7 +10,7 @@ from workbench.services.suggest.combine import METHODS, Suggestion, rank
 from workbench.services.suggest.evaluate import evaluate
 from workbench.services.suggest.models import ensure_model, latest, set_metrics
 from workbench.services.suggest.rules import RuleSet
-from workbench.services.suggest.service import _actor, study_rules
+from workbench.services.suggest.service import study_rules
 from workbench.services.suggest.units import units_from_texts
 from workbench.store.study import SYSTEM_USER, Study, User
 
@@ -46,7 +46,7 @@ def _part(progress: Progress | None, low: float, high: float) -> Progress:
 def retrain(study: Study, *, by: str | User, progress: Progress | None = None, with_evaluation: bool = True
             ) -> dict[str, Any]:
     """Train the learned model on the study's codings now, cross-validate it, store both; returns the figures."""
-    actor = _actor(study, by, "suggestions.generate")
+    actor = study.actor(by, action="suggestions.generate")
     rules = study_rules(study)
     model = ensure_model(study, rules=rules, by=actor, policy="always", progress=_part(progress, 0.0, 0.3))
     figures: dict[str, Any] = {}

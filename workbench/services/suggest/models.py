@@ -72,12 +72,13 @@ def save(study: Study, model: Model, *, by: str | User, metrics: dict[str, Any] 
 
 def set_metrics(study: Study, version: str, metrics: dict[str, Any], *, by: str | User) -> None:
     """Attach evaluation figures to a stored model."""
-    with study.writing(by=by, action="suggestions.generate"):
+    with study.writing(by=by, action="suggestions.generate") as actor:
         row = study.db.execute("SELECT metrics FROM suggestion_models WHERE version = ?", [version]).fetchone()
         if row:
             merged = {**json.loads(row[0]), **metrics}
             study.db.execute("UPDATE suggestion_models SET metrics = ? WHERE version = ?",
                              [json.dumps(merged, ensure_ascii=False), version])
+            study.audit(actor, "set_metrics", "suggestion_model", version, {"keys": sorted(metrics)})
 
 
 def ensure_model(study: Study, *, rules: RuleSet | None, by: str | User, policy: str = "auto",
@@ -88,6 +89,7 @@ def ensure_model(study: Study, *, rules: RuleSet | None, by: str | User, policy:
     only counts are read, so this is cheap), 'exact' (the model of exactly the current codings: loads
     it when cached, else trains), 'always' (train now).
     """
+    by = study.actor(by, action="suggestions.generate")  # refuse before seconds of training, not after
     current = latest(study, rules=rules)
     if policy == "never" or (policy == "auto" and current and not _stale(study, current)):
         return load(study, current["version"]) if current else None

@@ -18,7 +18,6 @@ from workbench.services.suggest.models import ensure_model
 from workbench.services.suggest.rules import RuleSet, compile_rules
 from workbench.services.suggest.training import covers
 from workbench.services.suggest.units import units_from_texts
-from workbench.store import permissions
 from workbench.store.study import Study, User, now
 
 # A suggestion is stored when its score reaches this (the scales differ by method; see combine.py). Chosen on
@@ -45,16 +44,10 @@ def study_rules(study: Study) -> RuleSet:
     return compile_rules((code, json.loads(keywords or "{}")) for code, keywords in rows)
 
 
-def _actor(study: Study, by: str | User, action: str) -> User:
-    actor = by if isinstance(by, User) else study.user(by)
-    permissions.require(username=actor.username, role=actor.role, action=action)
-    return actor
-
-
 def generate(study: Study, transcript_id: int, *, by: str | User, method: str = "auto",
              threshold: float | None = None, progress: Callable[[float, str], None] | None = None) -> Generated:
     """Replace the open suggestions of one transcript (only its sentences are scored)."""
-    actor = _actor(study, by, "suggestions.generate")
+    actor = study.actor(by, action="suggestions.generate")
     if method not in THRESHOLDS:
         raise InputError(f"method must be one of {', '.join(THRESHOLDS)}, not {method!r}")
     text = transcript_text(study, transcript_id)

@@ -239,8 +239,7 @@ def _clicked_panel(study: Study, user: User, code_by_id: dict[str, dict[str, Any
                        + ("" if item["intact"] else " · ⚠ transcript changed since coding"))
             if item["memo"]:
                 st.write(item["memo"])
-            mine = user.role == "admin" or item["coder"] == user.username
-            if user.may("codings.write") and mine:
+            if user.may("codings.write") and user.may_change(item["coder"]):
                 _edit_controls(study, user, item, code_by_id)
             if st.button("More like this", key=f"mlt_{item['id']}", icon=":material/manage_search:"):
                 st.session_state["more_like"] = item["id"]

@@ -6,13 +6,14 @@ import json
 from collections import Counter
 
 import pytest
+from pathlib import Path
 
 from tests.helpers import DEMO_MANIFEST, REPO, REQUIRED_CODE_IDS, TINY_CODEBOOK
 from workbench.demo import DEMO_USERS, build_demo, reference_codings
 from workbench.errors import InputError
 from workbench.services.participants import load_manifest
 from workbench.store.study import Study
-from workbench.text.readers import read_path
+from workbench.text.readers import file_bytes, read_bytes
 
 TRANSCRIPTS = REPO / "transcripts"
 FICTIONAL = "FICTIONAL COMPOSITE INTERVIEW"
@@ -46,7 +47,7 @@ def test_every_demo_file_starts_with_the_fictional_line(demo_study):
     assert manifest
     for name in manifest:
         path = TRANSCRIPTS / name
-        first_line = read_path(path).text.split("\n", 1)[0]
+        first_line = read_bytes(Path(path).name, file_bytes(path)).text.split("\n", 1)[0]
         assert FICTIONAL in first_line, name
         if path.suffix in (".txt", ".md"):
             assert path.read_text(encoding="utf-8-sig").startswith(FICTIONAL), name

@@ -8,9 +8,10 @@ import zipfile
 
 import docx
 import pytest
+from pathlib import Path
 
 from workbench.errors import InputError
-from workbench.text.readers import read_bytes, read_path
+from workbench.text.readers import file_bytes, read_bytes
 
 
 def _docx_bytes(paragraphs: list[str], table: list[list[str]] | None = None) -> bytes:
@@ -100,7 +101,7 @@ def test_srt_in_utf16_with_bom():
 def test_read_path_reads_from_disk(tmp_path):
     path = tmp_path / "P05.txt"
     path.write_bytes("Dewi: Hello\r\n".encode("utf-8"))
-    doc = read_path(path)
+    doc = read_bytes(Path(path).name, file_bytes(path))
     assert (doc.name, doc.text) == ("P05.txt", "Dewi: Hello")
 
 
@@ -147,7 +148,7 @@ def test_oversized_file_on_disk_is_refused_before_reading(tmp_path):
     path = tmp_path / "long.docx"
     path.write_bytes(b"x" * 5000)  # not even a docx: the size check comes first
     with pytest.raises(InputError, match="long.docx.*limit"):
-        read_path(path, max_bytes=100)
+        read_bytes(Path(path).name, file_bytes(path, max_bytes=100), max_bytes=100)
 
 
 def test_regression_size_message_shows_the_real_limit():
@@ -163,4 +164,4 @@ def test_regression_size_message_shows_the_real_limit():
 
 def test_missing_file(tmp_path):
     with pytest.raises(InputError, match="no such file"):
-        read_path(tmp_path / "absent.txt")
+        read_bytes(Path(tmp_path / "absent.txt").name, file_bytes(tmp_path / "absent.txt"))

@@ -10,10 +10,11 @@ import click
 from workbench.cli.common import friendly, study_argument
 from workbench.errors import WorkbenchError
 from workbench.store.study import SYSTEM_USER, Study
+from workbench.text.readers import supported
 from workbench.vocab import GROUPS, LANGUAGES
 
 
-@click.command("import")
+@click.command("import", help=f"Import transcripts ({supported()}), one transaction per file.")
 @study_argument
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--participant", help="Pseudonym of the participant (all files).")
@@ -27,7 +28,7 @@ from workbench.vocab import GROUPS, LANGUAGES
 @friendly
 def import_(study: str, files: tuple[str, ...], participant: str | None, group: str, attrs: tuple[str, ...],
             lang: str | None, interviewer: str | None, manifest: str | None, max_mb: float, as_user: str) -> None:
-    """Import transcripts (.txt .md .docx .vtt .srt), one transaction per file."""
+    """Import transcripts, one transaction per file (the help text lists the formats from the readers)."""
     from workbench.services.importing import import_files
     from workbench.services.participants import ParticipantInfo, load_manifest
 

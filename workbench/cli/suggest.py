@@ -10,6 +10,7 @@ import click
 
 from workbench.cli.common import friendly, print_json, study_argument
 from workbench.errors import InputError
+from workbench.services.suggest.methods import DEFAULT, METHODS
 from workbench.store.study import SYSTEM_USER, Study
 from workbench.vocab import ASSESSMENTS, SUGGESTION_STATUSES
 
@@ -37,8 +38,8 @@ def read_jsonl(stream: Any, *, name: str) -> list[tuple[Any, str]]:
 @click.option("--input", "input_path", required=True, type=click.Path(dir_okay=False, allow_dash=True),
               help='JSON lines {"id": ..., "text": ...} ("-" for standard input).')
 @click.option("--top", type=click.IntRange(min=1), default=5, show_default=True, help="At most this many per text.")
-@click.option("--method", type=click.Choice(["rules", "learned", "auto"]), default="auto", show_default=True,
-              help="auto = rules, combined with the learned model when --study is given.")
+@click.option("--method", type=click.Choice(list(METHODS)), default=DEFAULT, show_default=True,
+              help="; ".join(f"{m.name} = {m.help}" for m in METHODS.values()) + " (rules only without --study)")
 @friendly
 def suggest(codebook_path: str, study: str | None, input_path: str, top: int, method: str) -> None:
     """Suggest codes for texts: one JSON line per input line, in input order, best first."""
@@ -57,8 +58,8 @@ def suggest(codebook_path: str, study: str | None, input_path: str, top: int, me
             raise InputError("no such file", source=input_path) from err
         except UnicodeDecodeError as err:
             raise InputError("the file is not UTF-8 text", source=input_path) from err
-    if method == "learned" and study is None:
-        raise InputError("--method learned needs --study")
+    if not METHODS[method].uses_rules and study is None:
+        raise InputError(f"--method {method} needs --study")
     if study is not None:
         with Study.open(study) as opened:
             ranked = suggest_texts([t for _, t in items], rules=rules, study=opened, method=method, top=top)
@@ -72,7 +73,7 @@ def _print_figures(figures: dict[str, Any]) -> None:
     click.echo(f"{figures['passages']} coded passages in {figures['transcripts']} transcripts"
                + (f", {figures['folds']}-fold cross-validation by transcript" if "folds" in figures else ""))
     click.echo(f"{'method':<10} {'language':<8} {'passages':>8} {'recall@3':>9} {'P@1':>6}")
-    for method in ("rules", "learned", "combined"):
+    for method in (m.figures_key for m in METHODS.values()):
         for language, values in figures.get(method, {}).items():
             click.echo(f"{method:<10} {language:<8} {values['passages']:>8} {values['recall_at_3']:>9.3f} "
                        f"{values['p_at_1']:>6.3f}")
@@ -113,7 +114,7 @@ def suggestions() -> None:
 @suggestions.command("generate")
 @study_argument
 @click.option("--transcript", required=True, help="Transcript id or source file stem.")
-@click.option("--method", type=click.Choice(["rules", "learned", "auto"]), default="auto", show_default=True)
+@click.option("--method", type=click.Choice(list(METHODS)), default=DEFAULT, show_default=True)
 @click.option("--as", "as_user", default=SYSTEM_USER, show_default=True)
 @friendly
 def suggestions_generate(study: str, transcript: str, method: str, as_user: str) -> None:

@@ -13,8 +13,7 @@ import yaml
 
 from workbench.errors import InputError
 from workbench.store.study import Study, User, now
-
-GROUPS = ("survivor", "stakeholder", "other")
+from workbench.vocab import GROUPS
 # Manifest columns that describe the import rather than the participant.
 _IMPORT_KEYS = {"file", "participant", "group", "language", "interview_date", "interviewer",
                 "interviewer_speaker", "attributes"}
@@ -31,8 +30,7 @@ class ParticipantInfo:
     def __post_init__(self) -> None:
         if not self.pseudonym or not self.pseudonym.strip():
             raise InputError("a participant needs a pseudonym")
-        if self.group not in GROUPS:
-            raise InputError(f"participant group must be one of {', '.join(GROUPS)}, not {self.group!r}")
+        GROUPS.check(self.group)
 
     @classmethod
     def from_manifest(cls, entry: dict[str, Any], *, source: str) -> ParticipantInfo:

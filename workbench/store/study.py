@@ -17,6 +17,7 @@ from sqlite_utils import Database
 from workbench.errors import AuthError, DuplicateError, InputError, NotFoundError
 from workbench.store import passwords, permissions
 from workbench.store.schema import migrate
+from workbench.vocab import is_coder_role
 
 SYSTEM_USER = "system"
 
@@ -129,6 +130,10 @@ class Study:
             "SELECT id, username, display_name, role FROM users WHERE active = 1 ORDER BY username"
         ).fetchall()
         return [User(*r) for r in rows if include_system or r[1] != SYSTEM_USER]
+
+    def coders(self) -> list[User]:
+        """Active users who code (every role but the read-only one), by username."""
+        return [u for u in self.users() if is_coder_role(u.role)]
 
     def add_user(self, *, username: str, role: str, password: str, display_name: str | None = None,
                  by: str = SYSTEM_USER) -> User:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +13,6 @@ from workbench.text.encodings import decode
 from workbench.text.offsets import normalize
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-FORMATS = ("txt", "md", "docx", "vtt", "srt")
 # A docx is a zip: refuse archives that would unpack to far more than any transcript needs.
 _MAX_UNZIPPED = 200 * 1024 * 1024
 
@@ -57,29 +57,27 @@ def file_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes
     return path.read_bytes()
 
 
-def read_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read a transcript file from disk."""
-    return read_bytes(Path(path).name, file_bytes(path, max_bytes=max_bytes), max_bytes=max_bytes)
-
-
 def read_bytes(name: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read a transcript from its file name and bytes (an upload, say)."""
     if len(data) > max_bytes:
         raise InputError(too_large(len(data), max_bytes), source=name)
     fmt = Path(name).suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise InputError(f"unsupported file type '.{fmt}' (supported: {', '.join('.' + f for f in FORMATS)})", source=name)
-    if fmt == "docx":
-        doc = _read_docx(name, data)
-    elif fmt in ("vtt", "srt"):
-        raw, encoding = decode(data, source=name)
-        doc = _read_subtitles(name, fmt, raw, encoding)
-    else:
-        raw, encoding = decode(data, source=name)
-        doc = Document(name=name, format=fmt, encoding=encoding, text=normalize(raw))
+    if fmt not in READERS:
+        raise InputError(f"unsupported file type '.{fmt}' (supported: {supported()})", source=name)
+    doc = READERS[fmt].read(name, data)
     if not doc.text.strip():
         raise InputError("the file has no text", source=name)
     return doc
+
+
+def _read_plain(name: str, data: bytes) -> Document:
+    raw, encoding = decode(data, source=name)
+    return Document(name=name, format=Path(name).suffix.lower().lstrip("."), encoding=encoding, text=normalize(raw))
+
+
+def _read_subtitle_file(name: str, data: bytes) -> Document:
+    raw, encoding = decode(data, source=name)
+    return _read_subtitles(name, Path(name).suffix.lower().lstrip("."), raw, encoding)
 
 
 def _read_docx(name: str, data: bytes) -> Document:
@@ -137,3 +135,28 @@ def _ms(timestamp: str) -> int:
     parts = timestamp.replace(",", ".").split(":")
     seconds = float(parts[-1]) + 60 * int(parts[-2]) + (3600 * int(parts[-3]) if len(parts) > 2 else 0)
     return round(seconds * 1000)
+
+
+@dataclass(frozen=True)
+class Reader:
+    """A transcript file format: its suffix (without the dot), what it is, and the function reading it."""
+
+    suffix: str
+    label: str
+    read: Callable[[str, bytes], Document]
+
+
+# The one list of import formats: the Import page's uploader, the CLI help and the README come from it.
+READERS: dict[str, Reader] = {r.suffix: r for r in (
+    Reader("txt", "plain text", _read_plain),
+    Reader("md", "Markdown (read as plain text)", _read_plain),
+    Reader("docx", "Word document", _read_docx),
+    Reader("vtt", "WebVTT subtitles (voice tags become speakers)", _read_subtitle_file),
+    Reader("srt", "SubRip subtitles", _read_subtitle_file),
+)}
+FORMATS = tuple(READERS)
+
+
+def supported() -> str:
+    """The formats as people read them: '.txt, .md, …'."""
+    return ", ".join("." + suffix for suffix in READERS)

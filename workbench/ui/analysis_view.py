@@ -14,10 +14,10 @@ from workbench.services.charts import chart_csv, chart_png, chart_svg
 from workbench.services.codes import list_codes, list_measures
 from workbench.store.study import Study
 from workbench.ui.pages import script_for
+from workbench.vocab import ASSESSMENTS, LANGUAGES, NOT_ASSESSED
 
 LABELS = {"English": "en", "繁體中文": "zh"}
-LANGUAGE_NAMES = {"en": "English", "zh": "Chinese", "mixed": "Mixed"}
-ASSESSMENT_NAMES = {"facilitator": "facilitator", "barrier": "barrier", "neutral": "neutral", "none": "not assessed"}
+ASSESSMENT_NAMES = {**ASSESSMENTS.labels(), NOT_ASSESSED.value: NOT_ASSESSED.en}
 QUOTES_PER_CODE = 25
 
 
@@ -44,8 +44,8 @@ def filter_widgets(study: Study, *, key: str, show: tuple[str, ...] = ("group", 
     chosen: dict[str, tuple[str, ...]] = {}
     options: dict[str, tuple[str, list[str], Any]] = {
         "group": ("Participant group", groups_present(study), None),
-        "language": ("Language", ["en", "zh", "mixed"], LANGUAGE_NAMES.get),
-        "coder": ("Coder", [u.username for u in study.users() if u.role != "reviewer"], None),
+        "language": ("Language", list(LANGUAGES.values), LANGUAGES.label),
+        "coder": ("Coder", [u.username for u in study.coders()], None),
         "assessment": ("Assessment", list(ASSESSMENT_NAMES), ASSESSMENT_NAMES.get),
         "measure": ("Measure", [m["id"] for m in list_measures(study)], None),
         "code": ("Theme or code", [c["id"] for c in list_codes(study)], None),

@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from workbench.errors import WorkbenchError
+from workbench.services.suggest.methods import METHODS
 from workbench.services.suggest.service import accept, accept_all, generate, list_suggestions, reject, study_rules
 from workbench.services.suggest.similar import similar_to_coding
 from workbench.ui.pages import script_for
@@ -42,8 +43,8 @@ def render(study: Study, user: User, transcript_id: int) -> list[dict[str, Any]]
     st.subheader("Suggestions")
     suggestions = list_suggestions(study, transcript_id)
     cols = st.columns([3, 2])
-    method = cols[1].selectbox("Method", ["auto", "rules", "learned"], key="suggest_method",
-                               help="auto: keyword rules combined with a model learned from this study's codings")
+    method = cols[1].selectbox("Method", list(METHODS), key="suggest_method", format_func=lambda m: METHODS[m].label(),
+                               help="; ".join(f"{m.label()}: {m.help}" for m in METHODS.values()))
     if cols[0].button("Suggest codes for this transcript", icon=":material/auto_awesome:"):
         with st.status("Suggesting…", expanded=False) as status:
             bar = st.progress(0.0)

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from workbench.errors import InputError
-from workbench.services.suggest.combine import METHODS, Suggestion, rank
+from workbench.services.suggest.combine import Suggestion, rank
+from workbench.services.suggest.methods import method as method_named
 from workbench.services.suggest.evaluate import evaluate
 from workbench.services.suggest.models import ensure_model, latest, set_metrics
 from workbench.services.suggest.rules import RuleSet
@@ -24,16 +25,15 @@ def suggest_texts(texts: list[str], *, rules: RuleSet | None, study: Study | Non
     Without a study only the rules are used. With one, the model of exactly the study's current codings
     is loaded from the study file, or trained and stored there first.
     """
-    if method not in METHODS:
-        raise InputError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
+    chosen = method_named(method)
     if top < 1:
         raise InputError("top must be at least 1")
     model = None
-    if study is not None and method != "rules":
+    if study is not None and chosen.uses_model:
         model = ensure_model(study, rules=rules, by=by, policy="exact")
-    if method == "learned" and model is None:
+    if not chosen.uses_rules and model is None:
         raise InputError("the learned method needs a study with enough codings (--study)")
-    if method == "rules" and rules is None:
+    if not chosen.uses_model and rules is None:
         raise InputError("the rules method needs a codebook")
     return rank(units_from_texts(texts), rules=rules, model=model, method=method, top=top)
 

@@ -27,10 +27,10 @@ import numpy as np
 from scipy.optimize import minimize
 
 from workbench.services.suggest.learned import Model
+from workbench.services.suggest.methods import method as method_named
 from workbench.services.suggest.rules import RuleHit, RuleSet
 from workbench.services.suggest.units import Unit
 
-METHODS = ("rules", "learned", "auto")
 UNKNOWN_DECISION = -8.0      # decision value of a code the model never saw
 LEARNED_CANDIDATES = 5       # the learned model proposes its best five codes per unit
 SHOWN_LEARNED = 0.2          # the learned model "took part" in a combined suggestion above this probability
@@ -94,8 +94,9 @@ def apply_logistic(weights: list[float], row: list[float]) -> float:
 def rank(units: list[Unit], *, rules: RuleSet | None, model: Model | None, method: str = "auto",
          top: int = 5, min_score: float = 0.0) -> list[list[Suggestion]]:
     """Ranked suggestions (best first, at most `top`, none below `min_score`) for each unit."""
-    use_rules = rules is not None and method in ("rules", "auto")
-    use_model = model is not None and method in ("learned", "auto")
+    chosen = method_named(method)
+    use_rules = rules is not None and chosen.uses_rules
+    use_model = model is not None and chosen.uses_model
     hits = rules.score_many(units) if use_rules else [{} for _ in units]
     decisions = model.decision(units) if use_model else None
     results = []

@@ -14,17 +14,15 @@ from typing import Any
 from workbench.errors import InputError, NotFoundError
 from workbench.services.coding import add_coding, transcript_text
 from workbench.services.suggest.combine import Suggestion, rank
+from workbench.services.suggest.methods import METHODS
+from workbench.services.suggest.methods import method as method_named
 from workbench.services.suggest.models import ensure_model
 from workbench.services.suggest.rules import RuleSet, compile_rules
 from workbench.services.suggest.training import covers
 from workbench.services.suggest.units import units_from_texts
 from workbench.store.study import Study, User, now
 
-# A suggestion is stored when its score reaches this (the scales differ by method; see combine.py). Chosen on
-# the demo codings, cross-validated by transcript: the combined score is a calibrated probability that a
-# coder codes the sentence so (at 0.2 about 30 % of stored suggestions matched a reference coding, at 0.4
-# about 40 %); rules at 0.55 need a two-word pattern or two matches (about 25 % matched).
-THRESHOLDS = {"rules": 0.55, "learned": 0.3, "auto": 0.2}
+THRESHOLDS = {m.name: m.threshold for m in METHODS.values()}  # see methods.py for how they were chosen
 PER_SENTENCE = 2
 
 
@@ -48,12 +46,11 @@ def generate(study: Study, transcript_id: int, *, by: str | User, method: str = 
              threshold: float | None = None, progress: Callable[[float, str], None] | None = None) -> Generated:
     """Replace the open suggestions of one transcript (only its sentences are scored)."""
     actor = study.actor(by, action="suggestions.generate")
-    if method not in THRESHOLDS:
-        raise InputError(f"method must be one of {', '.join(THRESHOLDS)}, not {method!r}")
+    chosen = method_named(method)
     text = transcript_text(study, transcript_id)
     rules = study_rules(study)
-    model = ensure_model(study, rules=rules, by=actor, progress=progress) if method != "rules" else None
-    if method == "learned" and model is None:
+    model = ensure_model(study, rules=rules, by=actor, progress=progress) if chosen.uses_model else None
+    if not chosen.uses_rules and model is None:
         raise InputError("there is no learned model yet: code more passages, or use the rules")
     rows = study.db.execute(
         'SELECT start, "end", language, turn_id FROM segments WHERE transcript_id = ? AND kind = \'sentence\' '

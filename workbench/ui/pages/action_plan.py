@@ -10,6 +10,7 @@ import streamlit as st
 from workbench.services.analysis import Filters, measure_codes, measure_participants, measure_summary, quotes
 from workbench.ui import session
 from workbench.ui.analysis_view import filter_widgets, label_language, show_quotes
+from workbench.vocab import ASSESSMENTS
 
 
 def render() -> None:
@@ -56,7 +57,7 @@ def _measure_detail(study, row, mapping: pd.DataFrame, filters: Filters, lang: s
         st.info("No participant spoke to this measure (in the coded passages).")
         return
     st.dataframe(people, hide_index=True, width="stretch")
-    assessment = st.segmented_control("Assessment", ["all", "facilitator", "barrier", "neutral"], default="all",
+    assessment = st.segmented_control("Assessment", ["all", *ASSESSMENTS.values], default="all",
                                       key=f"plan_{row.measure}_assessment")
     chosen = replace(base, assessments=() if assessment in (None, "all") else (assessment,))
     show_quotes(quotes(study, filters=chosen), key=f"plan_{row.measure}")

@@ -15,10 +15,11 @@ from workbench.services.coding import (add_coding, get_coding, list_codings, rem
 from workbench.store.study import Study, User
 from workbench.ui import session, suggestion_panel
 from workbench.ui.transcript_view import transcript_view, view_data
+from workbench.vocab import ASSESSMENTS, NOT_ASSESSED
 
 PAGE_TURNS = 60
 VIEW_KEY = "transcript_view"
-ASSESSMENT_CHOICES = ["none", "facilitator", "barrier", "neutral"]
+ASSESSMENT_CHOICES = [NOT_ASSESSED.value, *ASSESSMENTS.values]
 
 
 # -- plain functions the page and its tests call -------------------------------------------------

@@ -10,10 +10,11 @@ import streamlit as st
 
 from workbench.errors import WorkbenchError
 from workbench.services.importing import Prepared, prepare, store
-from workbench.services.participants import GROUPS, ParticipantInfo, list_participants
+from workbench.services.participants import ParticipantInfo, list_participants
+from workbench.text.readers import READERS, supported
 from workbench.ui import session
+from workbench.vocab import GROUPS, LANGUAGES
 
-FORMATS = ["txt", "md", "docx", "vtt", "srt"]
 
 
 def parse_attributes(text: str) -> dict[str, str]:
@@ -45,9 +46,9 @@ def render() -> None:
     st.title("Import transcripts")
     st.caption("Nothing is written to the study until you press Import. Each file is imported on its own: "
                "a file with a problem is skipped and reported.")
-    uploads = st.file_uploader("Transcript files", type=FORMATS, accept_multiple_files=True)
+    uploads = st.file_uploader("Transcript files", type=list(READERS), accept_multiple_files=True)
     if not uploads:
-        st.info("Upload .txt, .md, .docx, .vtt or .srt files (UTF-8, UTF-16, Big5/Big5-HKSCS or GB18030).")
+        st.info(f"Upload {supported()} files (UTF-8, UTF-16, Big5/Big5-HKSCS or GB18030).")
         return
     known = {p["pseudonym"]: p for p in list_participants(study)}
     plans: list[tuple[Any, Prepared, dict[str, Any]]] = []
@@ -86,9 +87,11 @@ def _file_settings(name: str, digest: str, known: dict[str, dict[str, Any]]) -> 
     pseudonym = cols[0].text_input("Participant pseudonym", key=f"{key}_p",
                                    help="An existing pseudonym attaches the transcript to that participant.")
     existing = known.get(pseudonym.strip())
-    group = cols[1].selectbox("Group", GROUPS, key=f"{key}_g",
-                              index=GROUPS.index(existing["group"]) if existing else 0, disabled=bool(existing))
-    language = cols[2].selectbox("Language", ["detect", "en", "zh", "mixed"], key=f"{key}_l")
+    groups = list(GROUPS.values)
+    group = cols[1].selectbox("Group", groups, key=f"{key}_g",
+                              index=groups.index(existing["group"]) if existing else 0, disabled=bool(existing))
+    language = cols[2].selectbox("Language", ["detect", *LANGUAGES.values], key=f"{key}_l",
+                                 format_func=lambda v: "detect" if v == "detect" else LANGUAGES.label(v))
     cols = st.columns(3)
     date = cols[0].text_input("Interview date", key=f"{key}_d", placeholder="YYYY-MM-DD")
     interviewer_name = cols[1].text_input("Interviewer (person)", key=f"{key}_i")

@@ -10,6 +10,7 @@ from workbench.services import overview
 from workbench.services.codes import list_codes
 from workbench.services.memos import add_memo, coding_memos, list_memos
 from workbench.ui import session
+from workbench.vocab import MEMO_TARGETS
 
 
 def render() -> None:
@@ -19,7 +20,7 @@ def render() -> None:
     st.title("Memos")
     cols = st.columns([2, 1])
     query = cols[0].text_input("Search memos")
-    kind = cols[1].selectbox("Attached to", ["all", "study", "transcript", "code", "coding", "participant"])
+    kind = cols[1].selectbox("Attached to", ["all", *MEMO_TARGETS.values])
     memos = list_memos(study, target_type=None if kind == "all" else kind, query=query.strip() or None)
     if memos:
         st.dataframe(pd.DataFrame(memos)[["id", "target_type", "target_id", "title", "body", "author", "created_at"]],

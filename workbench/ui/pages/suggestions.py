@@ -9,10 +9,11 @@ import streamlit as st
 
 from workbench.errors import WorkbenchError
 from workbench.services.suggest import latest_quality, retrain, suggestion_counts
+from workbench.services.suggest.methods import METHODS
 from workbench.ui import session
+from workbench.vocab import LANGUAGES
 
-METHOD_NAMES = {"rules": "Codebook rules", "learned": "Learned model", "combined": "Rules + learned"}
-LANGUAGE_NAMES = {"all": "All", "en": "English", "zh": "Chinese", "mixed": "Mixed"}
+LANGUAGE_NAMES = {"all": "All", **LANGUAGES.labels()}
 
 
 def counts_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -25,9 +26,9 @@ def counts_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 def quality_frame(evaluation: dict[str, Any]) -> pd.DataFrame:
     """Cross-validated figures as rows of method × language."""
     rows = []
-    for method, name in METHOD_NAMES.items():
-        for language, values in evaluation.get(method, {}).items():
-            rows.append({"method": name, "language": LANGUAGE_NAMES.get(language, language),
+    for method in METHODS.values():
+        for language, values in evaluation.get(method.figures_key, {}).items():
+            rows.append({"method": method.label(), "language": LANGUAGE_NAMES.get(language, language),
                          "passages": values["passages"], "recall@3": values["recall_at_3"], "P@1": values["p_at_1"]})
     return pd.DataFrame(rows)
 

@@ -6,6 +6,7 @@ import streamlit as st
 from workbench.services import overview
 from workbench.ui import session
 from workbench.ui.pages import script_for
+from workbench.vocab import GROUPS, LANGUAGES
 
 
 def render() -> None:
@@ -14,9 +15,10 @@ def render() -> None:
     study = session.study()
     st.title("Transcripts")
     cols = st.columns(3)
-    group = cols[0].selectbox("Participant group", ["all", "survivor", "stakeholder", "other"])
-    language = cols[1].selectbox("Language", ["all", "en", "zh", "mixed"])
-    coders = [u.username for u in study.users() if u.role != "reviewer"]
+    group = cols[0].selectbox("Participant group", ["all", *GROUPS.values])
+    language = cols[1].selectbox("Language", ["all", *LANGUAGES.values],
+                                 format_func=lambda v: "all" if v == "all" else LANGUAGES.label(v))
+    coders = [u.username for u in study.coders()]
     progress = cols[2].selectbox("Coder progress", ["all", *[f"not yet coded by {c}" for c in coders],
                                                     *[f"coded by {c}" for c in coders]])
     rows = overview.list_transcripts(study, group=None if group == "all" else group,

@@ -12,7 +12,8 @@ from workbench.services.codes import list_codes
 from workbench.services.overview import list_transcripts
 from workbench.services.search import SearchFilters, search
 from workbench.ui import session
-from workbench.ui.analysis_view import LANGUAGE_NAMES, open_transcript_link
+from workbench.ui.analysis_view import open_transcript_link
+from workbench.vocab import LANGUAGES
 
 
 def kwic_markdown(hit: dict) -> str:
@@ -31,7 +32,7 @@ def render() -> None:
     query = st.text_input("Search transcripts", key="search_query", placeholder="passport / 護照")
     cols = st.columns(4)
     groups = cols[0].multiselect("Participant group", groups_present(study), key="search_groups", placeholder="all")
-    languages = cols[1].multiselect("Language", list(LANGUAGE_NAMES), format_func=LANGUAGE_NAMES.get,
+    languages = cols[1].multiselect("Language", list(LANGUAGES.values), format_func=LANGUAGES.label,
                                     key="search_languages", placeholder="all")
     people = sorted({r["participant"] for r in list_transcripts(study) if r["participant"]})
     participants = cols[2].multiselect("Participant", people, key="search_participants", placeholder="all")

@@ -4,10 +4,11 @@ import pytest
 
 from tests.ui.conftest import logged_in, open_page
 
+# Each page and a heading (title or subheader) it must show, whoever reads it.
 PAGES = {
-    "overview": "Transcripts",
+    "overview": "Participants by group",
     "transcripts": "Transcripts",
-    "coding": None,
+    "coding": "Legend",
     "codebook": "Codebook",
     "memos": "Memos",
 }
@@ -16,11 +17,14 @@ PAGES = {
 @pytest.mark.parametrize("username", ["admin", "chan", "reviewer"])
 def test_pages_render_for_each_role(ui_study, demo, username):
     at = logged_in(username, demo.passwords[username])
-    for module in PAGES:
+    for module, heading in PAGES.items():
         open_page(at, module)
-        assert not at.exception
+        assert not at.exception, module
+        shown = [t.value for t in at.title] + [h.value for h in at.header] + [s.value for s in at.subheader]
+        assert any(heading in text for text in shown), (module, shown)
     open_page(at, "codebook")
-    editing = [t.label for t in at.tabs] if hasattr(at, "tabs") else []
+    editing = [t.label for t in at.tabs]
+    assert editing or username == "reviewer", "the codebook page shows no tabs at all"
     assert ("Merge" in editing) is (username != "reviewer")
 
 

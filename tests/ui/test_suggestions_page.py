@@ -24,10 +24,21 @@ def test_panel_shows_counts_and_retrains(ui_study, demo):
     assert any("cross-validated" in c.value for c in at.caption)
 
 
+def ui_study_user(username):
+    """A user of the UI tests' demo study, read from the file."""
+    import os
+
+    from workbench.store.study import Study
+
+    with Study.open(os.environ["WORKBENCH_STUDY"]) as study:
+        return study.user(username)
+
+
 def test_reviewer_does_not_get_the_panel(ui_study, demo):
     from workbench.ui.pages import registry
 
     spec = [s for s in registry() if s.url_path == "suggestions"][0]
-    assert "reviewer" not in spec.roles and {"admin", "coder"} <= set(spec.roles)
+    users = {name: ui_study_user(name) for name in ("admin", "chan", "reviewer")}
+    assert [spec.visible_to(users[n]) for n in ("admin", "chan", "reviewer")] == [True, True, False]
     at = logged_in("reviewer", demo.passwords["reviewer"])
     assert not at.exception and not [b for b in at.button if b.label == "Retrain and evaluate"]

@@ -37,7 +37,7 @@ def run() -> None:
             session.logout(reason="You have logged out.")
             st.rerun()
 
-    st.navigation([home, *(pages[s.url_path] for s in specs if user.role in s.roles)]).run()
+    st.navigation([home, *(pages[s.url_path] for s in specs if s.visible_to(user))]).run()
 
 
 if __name__ == "__main__":  # `streamlit run workbench/ui/app.py`

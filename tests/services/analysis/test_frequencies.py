@@ -69,7 +69,14 @@ def test_theme_filter_takes_in_the_codes_below(demo_study):
 def test_include_zero_lists_uncoded_codes(demo_study):
     table = frequency_table(demo_study, include_zero=True)
     assert len(table) == len([c for c in expected.codebook()])
-    assert (table["codings"] >= 0).all()
+    counted = {}
+    for row in expected.codings():
+        counted[row["code"]] = counted.get(row["code"], 0) + 1
+    by_code = dict(zip(table["code_id"] if "code_id" in table else table["code"], table["codings"]))
+    uncoded = [c for c in expected.codebook() if c not in counted]
+    assert uncoded, "the demo should leave some code uncoded for this test to mean anything"
+    assert all(by_code[c] == 0 for c in uncoded)
+    assert all(by_code[c] == n for c, n in counted.items())
 
 
 def test_bad_options_are_refused(demo_study):

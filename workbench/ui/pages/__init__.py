@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-ALL_ROLES = ("admin", "coder", "reviewer")
-WRITERS = ("admin", "coder")
+from workbench.store.study import User
+
 
 
 @dataclass(frozen=True)
@@ -17,8 +17,12 @@ class PageSpec:
     url_path: str
     icon: str
     module: str
-    roles: tuple[str, ...] = ALL_ROLES
+    needs: str | None = None  # the action a user's role must allow to see the page (None: every logged-in user)
     default: bool = False
+
+    def visible_to(self, user: User) -> bool:
+        """Whether the page is in this user's menu (by what their role may do, not by role name)."""
+        return self.needs is None or user.may(self.needs)
 
     @property
     def script(self) -> str:
@@ -30,7 +34,7 @@ def registry() -> list[PageSpec]:
     """Every page in menu order."""
     return [
         PageSpec("Overview", "overview", ":material/dashboard:", "overview", default=True),
-        PageSpec("Import", "import", ":material/upload_file:", "import_page", WRITERS),
+        PageSpec("Import", "import", ":material/upload_file:", "import_page", "transcripts.import"),
         PageSpec("Transcripts", "transcripts", ":material/description:", "transcripts"),
         PageSpec("Coding", "coding", ":material/format_ink_highlighter:", "coding"),
         PageSpec("Codebook", "codebook", ":material/account_tree:", "codebook"),
@@ -39,7 +43,7 @@ def registry() -> list[PageSpec]:
         PageSpec("Action Plan", "action-plan", ":material/policy:", "action_plan"),
         PageSpec("Charts", "charts", ":material/insert_chart:", "charts"),
         PageSpec("Search", "search", ":material/search:", "search"),
-        PageSpec("Suggestions", "suggestions", ":material/auto_awesome:", "suggestions", WRITERS),
+        PageSpec("Suggestions", "suggestions", ":material/auto_awesome:", "suggestions", "suggestions.decide"),
     ]
 
 

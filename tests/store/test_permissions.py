@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 
 from tests.helpers import CODE_DELAY, CODE_PASSPORT, CODE_WAGES, INTERVIEW, TINY_CODEBOOK, import_text, table_counts
@@ -10,11 +13,26 @@ from workbench.services.codebook import load_codebook
 from workbench.services.codes import add_code, install_codebook, merge_codes, update_code
 from workbench.services.coding import add_coding, find_span, remove_coding, restore_coding, update_coding
 from workbench.services.importing import prepare, store
+from workbench.services.memos import add_memo, delete_memo, update_memo
 from workbench.services.participants import ParticipantInfo
+from workbench.services.suggest.models import ensure_model, set_metrics
+from workbench.services.suggest.service import accept, accept_all, generate, reject, study_rules
 from workbench.store import permissions
 
-WRITE_ACTIONS = ["users.manage", "study.configure", "transcripts.import", "participants.edit", "codebook.edit",
-                 "codings.write", "memos.write", "suggestions.decide", "suggestions.generate"]
+WRITE_ACTIONS = list(permissions.ACTIONS)
+WORKBENCH = Path(__file__).resolve().parents[2] / "workbench"
+
+
+def write_services() -> set[str]:
+    """Every function in the library that opens `Study.writing` (read from the code, not kept by hand)."""
+    found = set()
+    for path in WORKBENCH.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.name != "writing" and any(
+                    isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute) and c.func.attr == "writing"
+                    for c in ast.walk(node)):
+                found.add(node.name)
+    return found
 
 
 @pytest.mark.parametrize("action", WRITE_ACTIONS)
@@ -23,8 +41,15 @@ def test_reviewers_may_not_write_anything(action):
     assert permissions.allowed("admin", action)
 
 
-def test_coders_do_everything_but_manage_users_and_configure():
-    assert {a for a in WRITE_ACTIONS if not permissions.allowed("coder", a)} == {"users.manage", "study.configure"}
+def test_coders_do_everything_but_manage_users_configure_and_change_others_work():
+    assert {a for a in WRITE_ACTIONS if not permissions.allowed("coder", a)} == {
+        "users.manage", "study.configure", "others.change"}
+
+
+def test_owner_or_admin_may_change_others_work():
+    assert permissions.may_change(username="a", role="coder", owner="a")
+    assert not permissions.may_change(username="a", role="coder", owner="b")
+    assert permissions.may_change(username="boss", role="admin", owner="b")
 
 
 def test_unknown_roles_and_actions_are_refused():
@@ -52,7 +77,14 @@ def coded(study, tmp_path):
     cid = add_coding(study, transcript_id=tid, start=start, end=end, code_id=CODE_PASSPORT, by="coder1")
     book_path = tmp_path / "tiny.yaml"
     book_path.write_text(TINY_CODEBOOK, encoding="utf-8")
-    return {"tid": tid, "cid": cid, "span": (start, end), "book": load_codebook(book_path), "tmp": tmp_path}
+    memo = add_memo(study, target_type="study", target_id="study", body="a memo", by="coder1")
+    with study.writing(by="coder1", action="suggestions.generate"):  # an open suggestion to decide on
+        sid = study.db["suggestions"].insert(
+            {"transcript_id": tid, "start": start, "end": end, "code_id": CODE_WAGES, "method": "rules",
+             "model_version": "rules:test", "score": 0.9, "evidence": "", "status": "open",
+             "created_at": "2026-01-01T00:00:00+00:00"}).last_pk
+    return {"tid": tid, "cid": cid, "span": (start, end), "book": load_codebook(book_path), "tmp": tmp_path,
+            "memo": memo, "suggestion": sid}
 
 
 WRITES = {
@@ -67,12 +99,25 @@ WRITES = {
     "add_code": lambda s, c: add_code(s, code_id="barriers/new", name_en="New", parent=None, by="rev1"),
     "update_code": lambda s, c: update_code(s, CODE_DELAY, by="rev1", name_en="Renamed"),
     "merge_codes": lambda s, c: merge_codes(s, source=CODE_WAGES, target=CODE_PASSPORT, by="rev1"),
-    "import store": lambda s, c: store(s, prepare("P09.txt", b"Interviewer: Hi?\nAna: Hello.\n"),
+    "add_memo": lambda s, c: add_memo(s, target_type="study", target_id="study", body="x", by="rev1"),
+    "update_memo": lambda s, c: update_memo(s, c["memo"], body="changed", by="rev1"),
+    "delete_memo": lambda s, c: delete_memo(s, c["memo"], by="rev1"),
+    "generate": lambda s, c: generate(s, c["tid"], by="rev1", method="rules"),
+    "accept": lambda s, c: accept(s, c["suggestion"], by="rev1"),
+    "reject": lambda s, c: reject(s, c["suggestion"], by="rev1"),
+    "accept_all": lambda s, c: accept_all(s, c["tid"], CODE_WAGES, by="rev1"),
+    "save": lambda s, c: ensure_model(s, rules=study_rules(s), by="rev1", policy="always"),  # trains, then saves
+    "set_metrics": lambda s, c: set_metrics(s, "any-version", {"x": 1}, by="rev1"),
+    "store": lambda s, c: store(s, prepare("P09.txt", b"Interviewer: Hi?\nAna: Hello.\n"),
                                        participant=ParticipantInfo("P09", "survivor"), by="rev1"),
     "add_user": lambda s, c: s.add_user(username="sneaky", role="admin", password="password123", by="rev1"),
     "set_password": lambda s, c: s.set_password(username="coder1", password="password123", by="rev1"),
     "set_meta": lambda s, c: s.set_meta("title", "changed", by="rev1"),
 }
+
+
+def test_every_write_service_is_tried_by_a_reviewer():
+    assert write_services() - set(WRITES) == set(), "a write service with no reviewer test: add it to WRITES"
 
 
 @pytest.mark.parametrize("write", list(WRITES), ids=list(WRITES))

@@ -41,7 +41,7 @@ def install_codebook(study: Study, codebook: Codebook, framework: Framework | No
             study.db.execute("DELETE FROM code_measures WHERE code_id = ?", [code.id])
             for measure in code.measures:
                 study.db["code_measures"].insert({"code_id": code.id, "measure_id": measure})
-        study.put_meta("codebook", json.dumps({"id": codebook.id, "version": codebook.version,
+        study.put_meta_in_write("codebook", json.dumps({"id": codebook.id, "version": codebook.version,
                                                       "title_en": codebook.title_en, "title_zh": codebook.title_zh}))
         study.audit(actor, "install", "codebook", codebook.id, {"added": added, "updated": updated,
                                                                  "version": codebook.version})

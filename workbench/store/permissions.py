@@ -6,7 +6,7 @@ from workbench.vocab import ROLES as ROLE_VOCABULARY
 ROLES = ROLE_VOCABULARY.values
 
 # Every action a role can be granted. Reading needs no action: every logged-in user reads.
-ACTIONS = ("users.manage", "study.configure", "transcripts.import", "participants.edit", "codebook.edit",
+ACTIONS = ("users.manage", "study.configure", "transcripts.import", "codebook.edit",
            "codings.write", "memos.write", "suggestions.decide", "suggestions.generate", "others.change")
 
 # An action not listed for a role is refused; reviewers only read. "others.change" is the right to change
@@ -14,7 +14,7 @@ ACTIONS = ("users.manage", "study.configure", "transcripts.import", "participant
 _ALLOWED: dict[str, frozenset[str]] = {
     "admin": frozenset(ACTIONS),
     "coder": frozenset(
-        {"transcripts.import", "participants.edit", "codebook.edit", "codings.write",
+        {"transcripts.import", "codebook.edit", "codings.write",
          "memos.write", "suggestions.decide", "suggestions.generate"}
     ),
     "reviewer": frozenset(),

@@ -98,10 +98,10 @@ class Study:
     def set_meta(self, key: str, value: str, *, by: str) -> None:
         """Set a study metadata value."""
         with self.writing(by=by, action="study.configure") as actor:
-            self.put_meta(key, value)
+            self.put_meta_in_write(key, value)
             self.audit(actor, "set", "study_meta", key, {})
 
-    def put_meta(self, key: str, value: str) -> None:
+    def put_meta_in_write(self, key: str, value: str) -> None:
         """Store a metadata value as part of a write already checked by `writing`."""
         self.db["study_meta"].upsert({"key": key, "value": value}, pk="key")
 

@@ -7,7 +7,8 @@ import time
 from pathlib import Path
 
 from workbench.demo import TRANSCRIPTS, build_demo, reference_codings
-from workbench.services.coding import add_coding, find_span, transcript_text
+from workbench.services.coding import add_coding, find_span
+from workbench.services.transcripts import transcript_text
 from workbench.services.importing import prepare, store
 from workbench.services.suggest.models import ensure_model
 from workbench.services.suggest.service import generate, study_rules

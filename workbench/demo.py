@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.services.transcripts import resolve_transcript
 from workbench import bundled
 from workbench.errors import InputError, WorkbenchError
 from workbench.services.codebook import load_with_framework
@@ -88,7 +89,7 @@ def load_reference_codings(study: Study, folder: Path) -> int:
             try:  # every problem names the file and line of the reference coding
                 stem = row["transcript"]
                 if stem not in texts:
-                    tid = study.transcript_id(stem)
+                    tid = resolve_transcript(study, stem)
                     texts[stem] = (tid, study.db.execute("SELECT text FROM transcripts WHERE id = ?",
                                                          [tid]).fetchone()[0])
                 tid, text = texts[stem]

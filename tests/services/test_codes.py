@@ -16,7 +16,8 @@ from workbench.services.codes import (
     merge_codes,
     update_code,
 )
-from workbench.services.coding import add_coding, find_span, list_codings, transcript_text
+from workbench.services.coding import add_coding, find_span, list_codings
+from workbench.services.transcripts import transcript_text
 from workbench.store.study import Study
 
 FRAMEWORK = """\

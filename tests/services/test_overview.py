@@ -6,6 +6,8 @@ from collections import Counter
 import yaml
 
 from tests.helpers import REPO
+from workbench.services.transcripts import resolve_transcript
+from workbench.services import transcripts
 from workbench.services import overview
 from workbench.store.study import Study
 
@@ -22,21 +24,21 @@ def test_participants_and_codings_per_coder_match_the_demo_files(demo):
 
 def test_transcript_list_filters_and_counts_codings_per_coder(demo):
     with Study.open(demo.path) as study:
-        rows = overview.list_transcripts(study, language="zh")
+        rows = transcripts.list_transcripts(study, language="zh")
         assert sorted(r["stem"] for r in rows) == sorted(e["file"].rsplit(".", 1)[0] for e in MANIFEST
                                                          if e["language"] == "zh")
         stem = rows[0]["stem"]
         expected = Counter(r["coder"] for r in REFERENCE if r["transcript"] == stem)
         assert rows[0]["coders"] == dict(expected)
-        survivors = overview.list_transcripts(study, group="survivor")
+        survivors = transcripts.list_transcripts(study, group="survivor")
         assert {r["participant_group"] for r in survivors} == {"survivor"}
 
 
 def test_turns_are_paged_in_order(demo):
     with Study.open(demo.path) as study:
-        tid = study.transcript_id("SV01_dewi")
-        total = overview.turn_count(study, tid)
-        first, rest = overview.turns(study, tid, limit=10), overview.turns(study, tid, offset=10)
+        tid = resolve_transcript(study, "SV01_dewi")
+        total = transcripts.turn_count(study, tid)
+        first, rest = transcripts.turns(study, tid, limit=10), transcripts.turns(study, tid, offset=10)
         assert len(first) == 10 and len(first) + len(rest) == total
         assert [t["seq"] for t in first + rest] == sorted(t["seq"] for t in first + rest)
         assert first[-1]["end"] <= rest[0]["start"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from tests.helpers import CODE_DELAY, CODE_PASSPORT, INTERVIEW, import_text
 from workbench.services.codes import merge_codes
-from workbench.services.coding import add_coding, find_span, remove_coding, transcript_text, update_coding
+from workbench.services.coding import add_coding, find_span, remove_coding, update_coding
+from workbench.services.transcripts import transcript_text
 from workbench.store.study import Study
 
 GROUPED = ("SELECT code_id, transcript_id, coder_id, coalesce(assessment, 'none'), count(*) FROM codings "

@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 
 from tests.helpers import CODE_PASSPORT, DISTINCTIVE, INTERVIEW, PASSWORD, import_text
+from workbench.services.transcripts import resolve_transcript
 from workbench.errors import AuthError, DuplicateError, InputError, NotFoundError
 from workbench.services.coding import add_coding, find_span, remove_coding, restore_coding, update_coding
 from workbench.store.study import SYSTEM_USER, Study
@@ -135,19 +136,19 @@ def test_counts_has_every_figure(study):
 
 def test_transcript_lookup_by_id_stem_and_file_name(study):
     tid = import_text(study, INTERVIEW, name="P07_dewi.txt")
-    assert study.transcript_id(tid) == tid
-    assert study.transcript_id(str(tid)) == tid
-    assert study.transcript_id("P07_dewi") == tid
-    assert study.transcript_id("P07_dewi.txt") == tid
+    assert resolve_transcript(study, tid) == tid
+    assert resolve_transcript(study, str(tid)) == tid
+    assert resolve_transcript(study, "P07_dewi") == tid
+    assert resolve_transcript(study, "P07_dewi.txt") == tid
     with pytest.raises(NotFoundError):
-        study.transcript_id("P99")
+        resolve_transcript(study, "P99")
 
 
 def test_ambiguous_stem_asks_for_the_id(study):
     import_text(study, INTERVIEW, name="P07.txt")
     import_text(study, INTERVIEW + "Interviewer: Thanks?\n", name="P07.md")
     with pytest.raises(InputError, match="give the id"):
-        study.transcript_id("P07")
+        resolve_transcript(study, "P07")
 
 
 # -- audit -------------------------------------------------------------------------------------

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from tests.ui.conftest import logged_in, open_page
+from workbench.services.transcripts import resolve_transcript
 from workbench.services.suggest.service import generate
 from workbench.store.study import Study
 
 
 def test_panel_shows_counts_and_retrains(ui_study, demo):
     with Study.open(ui_study) as study:
-        generate(study, study.transcript_id("SV04_siu_ling"), by="chan", method="rules")
+        generate(study, resolve_transcript(study, "SV04_siu_ling"), by="chan", method="rules")
     at = open_page(logged_in("chan", demo.passwords["chan"]), "suggestions")
     assert at.title[0].value == "Suggestions"
     counts = at.dataframe[0].value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from workbench.services.transcripts import resolve_transcript
 from workbench.cli.common import friendly, print_json, study_argument
 from workbench.errors import WorkbenchError
 from workbench.store.study import Study
@@ -30,12 +31,13 @@ def code() -> None:
 def code_add(study: str, transcript: str, start: int | None, end: int | None, match: str | None, occurrence: int,
              code_id: str, as_user: str, assessment: str | None, memo: str | None) -> None:
     """Code a passage given by offsets (code points) or by its exact text."""
-    from workbench.services.coding import add_coding, find_span, get_coding, transcript_text
+    from workbench.services.coding import add_coding, find_span, get_coding
+    from workbench.services.transcripts import transcript_text
 
     if (match is None) == (start is None or end is None):
         raise WorkbenchError("give either --match TEXT or both --start and --end")
     with Study.open(study) as s:
-        tid = s.transcript_id(transcript)
+        tid = resolve_transcript(s, transcript)
         if match is not None:
             start, end = find_span(transcript_text(s, tid), match, occurrence=occurrence)
         coding_id = add_coding(s, transcript_id=tid, start=start, end=end, code_id=code_id, by=as_user,
@@ -56,7 +58,7 @@ def code_list(study: str, transcript: str | None, coder: str | None, code_id: st
     from workbench.services.coding import list_codings
 
     with Study.open(study) as s:
-        tid = s.transcript_id(transcript) if transcript else None
+        tid = resolve_transcript(s, transcript) if transcript else None
         rows = list_codings(s, transcript_id=tid, coder=coder, code_id=code_id)
     if as_json:
         print_json(rows)

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from workbench.services.transcripts import resolve_transcript
 from workbench.cli.common import friendly, print_json, study_argument
 from workbench.errors import InputError
 from workbench.services.suggest.methods import DEFAULT, METHODS
@@ -122,7 +123,7 @@ def suggestions_generate(study: str, transcript: str, method: str, as_user: str)
     from workbench.services.suggest.service import generate
 
     with Study.open(study) as s:
-        done = generate(s, s.transcript_id(transcript), by=as_user, method=method)
+        done = generate(s, resolve_transcript(s, transcript), by=as_user, method=method)
     click.echo(f"{done.stored} open suggestions for transcript {done.transcript_id} "
                f"({done.method}, model {done.model_version})")
 
@@ -138,7 +139,7 @@ def suggestions_list(study: str, transcript: str, status: str, as_json: bool) ->
     from workbench.services.suggest.service import list_suggestions
 
     with Study.open(study) as s:
-        rows = list_suggestions(s, s.transcript_id(transcript), status=None if status == "all" else status)
+        rows = list_suggestions(s, resolve_transcript(s, transcript), status=None if status == "all" else status)
     if as_json:
         print_json(rows)
         return

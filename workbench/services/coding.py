@@ -7,16 +7,9 @@ from typing import Any
 
 from workbench.errors import DuplicateError, InputError, NotFoundError
 from workbench.store.study import Study, User, now
+from workbench.services.transcripts import transcript_text
 from workbench.text.offsets import text_hash, trim_span
 from workbench.vocab import ASSESSMENTS
-
-
-def transcript_text(study: Study, transcript_id: int) -> str:
-    """The stored, normalised text of a transcript."""
-    row = study.db.execute("SELECT text FROM transcripts WHERE id = ?", [transcript_id]).fetchone()
-    if row is None:
-        raise NotFoundError(f"no transcript with id {transcript_id}")
-    return row[0]
 
 
 def find_span(text: str, match: str, *, occurrence: int = 1) -> tuple[int, int]:

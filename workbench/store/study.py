@@ -210,20 +210,6 @@ class Study:
         return [dict(zip(("at", "user", "action", "entity", "entity_id"), r)) for r in rows]
 
     # -- lookups -----------------------------------------------------------------------------
-    def transcript_id(self, ref: str | int) -> int:
-        """Resolve a transcript given by id or by its source file's stem."""
-        text = str(ref)
-        if text.isdigit():
-            row = self.db.execute("SELECT id FROM transcripts WHERE id = ?", [int(text)]).fetchone()
-            if row:
-                return row[0]
-        rows = self.db.execute("SELECT id FROM transcripts WHERE stem = ? OR source_name = ?", [text, text]).fetchall()
-        if not rows:
-            raise NotFoundError(f"no transcript {text!r} (give its id or its file name without extension)")
-        if len(rows) > 1:
-            raise InputError(f"{len(rows)} transcripts are called {text!r}; give the id instead")
-        return rows[0][0]
-
     def counts(self) -> dict[str, int]:
         """How many of each thing the study holds."""
         queries = {

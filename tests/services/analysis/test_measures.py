@@ -13,7 +13,8 @@ from workbench.services.analysis import (
 )
 from workbench.services.codebook import load_with_framework
 from workbench.services.codes import install_codebook
-from workbench.services.coding import add_coding, find_span, transcript_text
+from workbench.services.coding import add_coding, find_span
+from workbench.services.transcripts import transcript_text
 from workbench.store.study import Study
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from tests.helpers import INTERVIEW, import_text
-from workbench.services.coding import add_coding, find_span, transcript_text
+from workbench.services.coding import add_coding, find_span
+from workbench.services.transcripts import transcript_text
 from workbench.services.suggest.evaluate import evaluate, passages, score
 from workbench.services.suggest.service import study_rules
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import CHINESE_INTERVIEW, CODE_PASSPORT, INTERVIEW, import_text
+from workbench.services.transcripts import resolve_transcript
 from workbench.errors import InputError, PermissionDenied
 from workbench.services.coding import get_coding, list_codings
 from workbench.services.suggest.service import accept, accept_all, generate, list_suggestions, reject, suggestion_counts
@@ -107,7 +108,7 @@ def test_learned_method_without_a_model_says_so(study, transcript):
 
 
 def test_auto_on_the_demo_trains_once_and_stores_model_version(demo_study):
-    tid = demo_study.transcript_id("SV04_siu_ling")
+    tid = resolve_transcript(demo_study, "SV04_siu_ling")
     done = generate(demo_study, tid, by="chan")
     rows = list_suggestions(demo_study, tid)
     assert done.method == "auto" and len(done.model_version) == 16

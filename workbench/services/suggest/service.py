@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from workbench.errors import InputError, NotFoundError
-from workbench.services.coding import add_coding, transcript_text
+from workbench.services.coding import add_coding
+from workbench.services.transcripts import transcript_text
 from workbench.services.suggest.combine import Suggestion, rank
 from workbench.services.suggest.methods import METHODS
 from workbench.services.suggest.methods import method as method_named

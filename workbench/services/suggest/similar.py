@@ -13,7 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from workbench.services.coding import get_coding, transcript_text
+from workbench.services.coding import get_coding
+
+from workbench.services.transcripts import transcript_text
 from workbench.services.suggest.features import is_content, matrix, readable, terms, vocabulary
 from workbench.services.suggest.rules import RuleSet
 from workbench.services.suggest.training import covers

@@ -7,6 +7,8 @@ from typing import Any
 
 import streamlit as st
 
+from workbench.services.transcripts import resolve_transcript
+from workbench.services import transcripts
 from workbench.errors import WorkbenchError
 from workbench.services import overview
 from workbench.services.codes import list_codes
@@ -104,12 +106,12 @@ def focus_span(length: int) -> dict[str, int] | None:
     return {"start": start, "end": end} if 0 <= start < end <= length else None
 
 
-def resolve_transcript(study: Study, rows: list[dict[str, Any]]) -> int | None:
+def requested_transcript(study: Study, rows: list[dict[str, Any]]) -> int | None:
     """The transcript named by the `transcript` query parameter (id or stem), else the first."""
     wanted = st.query_params.get("transcript")
     if wanted:
         try:
-            return study.transcript_id(wanted)
+            return resolve_transcript(study, wanted)
         except WorkbenchError as err:
             st.warning(str(err))
     return rows[0]["id"] if rows else None
@@ -120,11 +122,11 @@ def render() -> None:
     """Render the coding page."""
     user = session.require_user()
     study = session.study()
-    rows = overview.transcript_choices(study)  # page reruns must not count the whole study's codings
+    rows = transcripts.transcript_choices(study)  # page reruns must not count the whole study's codings
     if not rows:
         st.info("No transcripts yet. Import some on the Import page.")
         return
-    current = resolve_transcript(study, rows)
+    current = requested_transcript(study, rows)
     by_id = {r["id"]: r for r in rows}
     top = st.columns([3, 2, 2, 1])
     chosen = top[0].selectbox("Transcript", list(by_id), index=list(by_id).index(current) if current in by_id else 0,
@@ -148,15 +150,15 @@ def render() -> None:
     codings = [c for c in all_codings if c["coder"] in coder_filter and (not code_filter or c["code_id"] in code_filter)]
 
     text = transcript_text(study, chosen)
-    total_turns = overview.turn_count(study, chosen)
+    total_turns = transcripts.turn_count(study, chosen)
     pages = max(1, -(-total_turns // PAGE_TURNS))
     focus = focus_span(len(text))
-    first_page = overview.turn_at(study, chosen, focus["start"]) // PAGE_TURNS + 1 if focus else 1
+    first_page = transcripts.turn_at(study, chosen, focus["start"]) // PAGE_TURNS + 1 if focus else 1
     page = 1
     if pages > 1:
         page = st.number_input(f"Turns page (of {pages})", min_value=1, max_value=pages, value=first_page, step=1,
                                width=220, key=f"turns_page_{chosen}_{first_page}")
-    turns = overview.turns(study, chosen, offset=(page - 1) * PAGE_TURNS, limit=PAGE_TURNS)
+    turns = transcripts.turns(study, chosen, offset=(page - 1) * PAGE_TURNS, limit=PAGE_TURNS)
     selection = st.session_state.get("selection")
     left, right = st.columns([3, 2], gap="medium")
     with right:  # first, so the suggestions it lists can be drawn in the transcript

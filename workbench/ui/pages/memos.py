@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from workbench.services.transcripts import resolve_transcript
+from workbench.services import transcripts
 from workbench.errors import WorkbenchError
 from workbench.services import overview
 from workbench.services.codes import list_codes
@@ -39,7 +41,7 @@ def render() -> None:
     target_type = st.selectbox("About", ["study", "transcript", "code"])
     targets: list[str] = ["study"]
     if target_type == "transcript":
-        targets = [r["stem"] for r in overview.list_transcripts(study)]
+        targets = [r["stem"] for r in transcripts.list_transcripts(study)]
     elif target_type == "code":
         targets = [c["id"] for c in list_codes(study)]
     with st.form("new_memo", clear_on_submit=True):
@@ -48,7 +50,7 @@ def render() -> None:
         body = st.text_area("Memo text")
         if st.form_submit_button("Save memo"):
             try:
-                target_id = study.transcript_id(target) if target_type == "transcript" else target
+                target_id = resolve_transcript(study, target) if target_type == "transcript" else target
                 add_memo(study, target_type=target_type, target_id=target_id, body=body, title=title, by=user)
             except WorkbenchError as err:
                 st.error(str(err))

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from workbench.services import transcripts
 from workbench.services import overview
 from workbench.ui import session
 
@@ -32,7 +33,7 @@ def render() -> None:
                      hide_index=True, width="stretch")
     with right:
         st.subheader("Progress per transcript")
-        rows = overview.list_transcripts(study)
+        rows = transcripts.list_transcripts(study)
         coders = sorted({c for r in rows for c in r["coders"]})
         table = pd.DataFrame([{"transcript": r["stem"], "participant": r["participant"], "group": r["participant_group"],
                                **{f"coded by {c}": r["coders"].get(c, 0) for c in coders}} for r in rows])

@@ -9,7 +9,7 @@ import streamlit as st
 from workbench.errors import WorkbenchError
 from workbench.services.analysis.base import groups_present
 from workbench.services.codes import list_codes
-from workbench.services.overview import list_transcripts
+from workbench.services.transcripts import list_transcripts
 from workbench.services.search import SearchFilters, search
 from workbench.ui import session
 from workbench.ui.analysis_view import open_transcript_link

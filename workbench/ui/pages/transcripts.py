@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from workbench.services import transcripts
 from workbench.services import overview
 from workbench.ui import session
 from workbench.ui.pages import script_for
@@ -21,7 +22,7 @@ def render() -> None:
     coders = [u.username for u in study.coders()]
     progress = cols[2].selectbox("Coder progress", ["all", *[f"not yet coded by {c}" for c in coders],
                                                     *[f"coded by {c}" for c in coders]])
-    rows = overview.list_transcripts(study, group=None if group == "all" else group,
+    rows = transcripts.list_transcripts(study, group=None if group == "all" else group,
                                      language=None if language == "all" else language)
     if progress != "all":
         coder = progress.rsplit(" ", 1)[-1]

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STUDY  ?= data/demo.db
 PORT   ?= 8501
 
-.PHONY: run test browser-deps bench clean
+.PHONY: run test test-fast lint browser-deps bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,17 @@ run: $(BIN)/.installed
 	@if [ ! -f $(STUDY) ]; then $(BIN)/workbench demo $(STUDY); fi
 	$(BIN)/workbench serve $(STUDY) --port $(PORT)
 
-test: $(BIN)/.installed browser-deps
+# Lint (ruff) and types (mypy on the library) first; then every test, browser and slow ones included.
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: lint browser-deps
 	$(BIN)/python -m pytest
+
+# The inner loop: no training-heavy (slow) or browser tests.
+test-fast: lint
+	$(BIN)/python -m pytest -m "not slow and not browser"
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench

@@ -121,8 +121,8 @@ def run() -> None:
             start = time.perf_counter()
             result = search(study, query, limit=100)
             cold = time.perf_counter() - start
-            lib = _median(lambda: search(study, query, limit=100), repeat=15)
-            raw = _median(lambda: study.db.execute(PLAIN_SEARCH, [query]).fetchall(), repeat=5)
+            lib = _median(lambda q=query: search(study, q, limit=100), repeat=15)
+            raw = _median(lambda q=query: study.db.execute(PLAIN_SEARCH, [q]).fetchall(), repeat=5)
             print(f"search {query!r:<14} {lib * 1000:6.1f} ms median, first {cold * 1000:5.0f} ms   (target ≤ 50 ms; "
                   f"{result.sentences} sentences, {result.mode}; plain LIKE over transcripts {raw * 1000:.1f} ms, "
                   f"ratio {lib / raw:.2f})")

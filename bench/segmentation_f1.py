@@ -38,7 +38,7 @@ def score(lines: list[str]) -> tuple[float, float, float]:
 
 def main() -> None:
     """Print F1 overall and per block of the gold file."""
-    lines = [l for l in GOLD.read_text(encoding="utf-8").splitlines() if l.strip()]
+    lines = [line for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
     blocks = {"all": lines, "cantonese speech (1-58)": lines[:58], "written (59-98)": lines[58:98],
               "mixed (99-)": lines[98:]}
     for name, block in blocks.items():
@@ -49,7 +49,8 @@ def main() -> None:
             gold = line.split()
             predicted = cut_chinese("".join(gold))
             if spans(gold) != spans(predicted):
-                print("G:", " ".join(gold)); print("P:", " ".join(predicted))
+                print("G:", " ".join(gold))
+                print("P:", " ".join(predicted))
 
 
 if __name__ == "__main__":

@@ -88,7 +88,8 @@ if __name__ == "__main__":
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("-v", dest="verbose", action="store_true", help="list misses (with --rules-only also passages whose top 3 lack a gold code)")
+    parser.add_argument("-v", dest="verbose", action="store_true", help="list misses (with --rules-only also passages "
+                        "whose top 3 lack a gold code)")
     parser.add_argument("--data", type=Path, default=DEV, help="passages to score (default: bench/data/suggest_dev.jsonl)")
     parser.add_argument("--rules-only", action="store_true", help="score the rules alone (no demo study is built)")
     options = parser.parse_args()

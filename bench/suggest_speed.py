@@ -8,12 +8,12 @@ from pathlib import Path
 
 from workbench.demo import TRANSCRIPTS, build_demo, reference_codings
 from workbench.services.coding import add_coding, find_span
-from workbench.services.transcripts import transcript_text
 from workbench.services.importing import prepare, store
 from workbench.services.suggest.models import ensure_model
 from workbench.services.suggest.service import generate, study_rules
 from workbench.services.suggest.trainer import train
 from workbench.services.suggest.training import training_set
+from workbench.services.transcripts import transcript_text
 from workbench.store.study import Study
 from workbench.text.readers import read_bytes
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from pathlib import Path
 
 import pytest
-from pathlib import Path
 
 from tests.helpers import DEMO_MANIFEST, REPO, REQUIRED_CODE_IDS, TINY_CODEBOOK
 from workbench.demo import DEMO_USERS, build_demo, reference_codings

@@ -6,7 +6,6 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.services.transcripts import resolve_transcript
 from workbench import bundled
 from workbench.errors import InputError, WorkbenchError
 from workbench.services.codebook import load_with_framework
@@ -14,6 +13,7 @@ from workbench.services.codes import install_codebook
 from workbench.services.coding import add_coding, find_span
 from workbench.services.importing import import_files
 from workbench.services.participants import load_manifest
+from workbench.services.transcripts import resolve_transcript
 from workbench.store.passwords import generate_password
 from workbench.store.study import Study
 

@@ -8,8 +8,7 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from tests.helpers import SHIPPED_CODEBOOK, TINY_CODEBOOK
-from tests.helpers import copy_study
+from tests.helpers import SHIPPED_CODEBOOK, TINY_CODEBOOK, copy_study
 from workbench.cli import main
 
 INPUT = [
@@ -92,6 +91,7 @@ def test_other_errors(codebook, jsonl, tmp_path):
     assert run("suggest", "--codebook", bad, "--input", jsonl).exit_code == 1
 
 
+@pytest.mark.slow  # trains the learned suggester
 def test_with_a_study_trains_once_then_loads_the_cached_model(demo, codebook, jsonl, tmp_path):
     study = copy_study(demo.path, tmp_path / "demo.db")
     rows = outputs(run("suggest", "--codebook", codebook, "--study", study, "--input", jsonl, "--top", "3"))
@@ -106,6 +106,7 @@ def test_with_a_study_trains_once_then_loads_the_cached_model(demo, codebook, js
     assert {s["method"] for r in learned for s in r["suggestions"]} == {"learned"} and count() == 1
 
 
+@pytest.mark.slow  # trains the learned suggester
 def test_eval_suggest(demo, tmp_path):
     study = copy_study(demo.path, tmp_path / "demo.db")
     result = run("eval-suggest", "--study", study, "--json")

@@ -6,9 +6,8 @@ from collections import Counter
 import yaml
 
 from tests.helpers import REPO
+from workbench.services import overview, transcripts
 from workbench.services.transcripts import resolve_transcript
-from workbench.services import transcripts
-from workbench.services import overview
 from workbench.store.study import Study
 
 MANIFEST = yaml.safe_load((REPO / "transcripts" / "manifest.yaml").read_text(encoding="utf-8"))

@@ -8,9 +8,9 @@ import sqlite3
 import pytest
 
 from tests.helpers import CODE_PASSPORT, DISTINCTIVE, INTERVIEW, PASSWORD, import_text
-from workbench.services.transcripts import resolve_transcript
 from workbench.errors import AuthError, DuplicateError, InputError, NotFoundError
 from workbench.services.coding import add_coding, find_span, remove_coding, restore_coding, update_coding
+from workbench.services.transcripts import resolve_transcript
 from workbench.store.study import SYSTEM_USER, Study
 
 
@@ -43,7 +43,7 @@ def test_an_empty_file_becomes_a_study(tmp_path):
 def test_context_manager_closes(tmp_path):
     with Study.open(tmp_path / "s.db", create=True) as study:
         pass
-    with pytest.raises(Exception):
+    with pytest.raises(sqlite3.ProgrammingError):
         study.db.execute("SELECT 1")
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 import random
 import zipfile
+from pathlib import Path
 
 import docx
 import pytest
-from pathlib import Path
 
 from workbench.errors import InputError
 from workbench.text.readers import file_bytes, read_bytes
@@ -29,7 +29,7 @@ def _docx_bytes(paragraphs: list[str], table: list[list[str]] | None = None) -> 
 
 
 def test_txt_with_crlf_and_trailing_space_is_normalised():
-    doc = read_bytes("P01.txt", "Interviewer: Hi?  \r\nDewi: Hello.\r\n\r\n".encode())
+    doc = read_bytes("P01.txt", b"Interviewer: Hi?  \r\nDewi: Hello.\r\n\r\n")
     assert doc.text == "Interviewer: Hi?\nDewi: Hello."
     assert (doc.format, doc.encoding, doc.cues) == ("txt", "UTF-8", [])
 
@@ -39,7 +39,7 @@ def test_old_mac_cr_line_ends_are_normalised():
 
 
 def test_md_is_read_as_text_keeping_markup():
-    doc = read_bytes("P02.MD", "# Interview\r\n\r\n**Interviewer:** Hi?\r\n".encode())
+    doc = read_bytes("P02.MD", b"# Interview\r\n\r\n**Interviewer:** Hi?\r\n")
     assert doc.format == "md"
     assert doc.text == "# Interview\n\n**Interviewer:** Hi?"
 
@@ -100,7 +100,7 @@ def test_srt_in_utf16_with_bom():
 
 def test_read_path_reads_from_disk(tmp_path):
     path = tmp_path / "P05.txt"
-    path.write_bytes("Dewi: Hello\r\n".encode("utf-8"))
+    path.write_bytes(b"Dewi: Hello\r\n")
     doc = read_bytes(Path(path).name, file_bytes(path))
     assert (doc.name, doc.text) == ("P05.txt", "Dewi: Hello")
 

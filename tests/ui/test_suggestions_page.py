@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.ui.conftest import logged_in, open_page
-from workbench.services.transcripts import resolve_transcript
 from workbench.services.suggest.service import generate
+from workbench.services.transcripts import resolve_transcript
 from workbench.store.study import Study
 
 
+@pytest.mark.slow  # trains the learned suggester
 def test_panel_shows_counts_and_retrains(ui_study, demo):
     with Study.open(ui_study) as study:
         generate(study, resolve_transcript(study, "SV04_siu_ling"), by="chan", method="rules")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from workbench.services.transcripts import resolve_transcript
 from workbench.cli.common import friendly, print_json, study_argument
 from workbench.errors import WorkbenchError
+from workbench.services.transcripts import resolve_transcript
 from workbench.store.study import Study
 from workbench.vocab import ASSESSMENTS
 

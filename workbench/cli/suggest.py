@@ -8,10 +8,10 @@ from typing import Any
 
 import click
 
-from workbench.services.transcripts import resolve_transcript
 from workbench.cli.common import friendly, print_json, study_argument
 from workbench.errors import InputError
 from workbench.services.suggest.methods import DEFAULT, METHODS
+from workbench.services.transcripts import resolve_transcript
 from workbench.store.study import SYSTEM_USER, Study
 from workbench.vocab import ASSESSMENTS, SUGGESTION_STATUSES
 

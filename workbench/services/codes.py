@@ -9,17 +9,21 @@ from workbench.errors import DuplicateError, InputError, NotFoundError
 from workbench.services.codebook import Codebook, Framework
 from workbench.store.study import Study, now
 
+# Every code with its theme (top-level ancestor) and its path of ids, '>a>a/b>' (for 'this code or below').
+TREE_CTE = ("tree(id, theme, path) AS (SELECT id, id, '>' || id || '>' FROM codes WHERE parent_id IS NULL UNION "
+            "ALL SELECT c.id, tree.theme, tree.path || c.id || '>' FROM codes c JOIN tree ON c.parent_id = tree.id)")
+
 
 def install_codebook(study: Study, codebook: Codebook, framework: Framework | None, *, by: str) -> dict[str, int]:
     """Add or update the codebook's codes (ids are stable) and its framework's measures."""
     with study.writing(by=by, action="codebook.edit") as actor:
         if framework is not None:
-            study.db["frameworks"].upsert(
+            study.db.table("frameworks").upsert(
                 {"id": framework.id, "title_en": framework.title_en, "title_zh": framework.title_zh,
                  "published": framework.published, "source": framework.source,
                  "pillars": json.dumps(framework.pillars, ensure_ascii=False)}, pk="id")
             for position, m in enumerate(framework.measures):
-                study.db["measures"].upsert(
+                study.db.table("measures").upsert(
                     {"id": m.id, "framework_id": framework.id, "pillar": m.pillar, "kind": m.kind,
                      "title_en": m.title_en, "title_zh": m.title_zh, "description_en": m.description_en,
                      "description_zh": m.description_zh, "source": m.source, "position": position}, pk="id")
@@ -33,14 +37,14 @@ def install_codebook(study: Study, codebook: Codebook, framework: Framework | No
                    "include": _j(code.include), "exclude": _j(code.exclude), "examples": _j(code.examples),
                    "keywords": _j(code.keywords), "color": code.color, "position": position}
             if code.id in existing:
-                study.db["codes"].update(code.id, {**row, "updated_at": now(), "updated_by": actor.id})
+                study.db.table("codes").update(code.id, {**row, "updated_at": now(), "updated_by": actor.id})
                 updated += 1
             else:
-                study.db["codes"].insert({**row, "status": "active", "created_at": now(), "created_by": actor.id})
+                study.db.table("codes").insert({**row, "status": "active", "created_at": now(), "created_by": actor.id})
                 added += 1
             study.db.execute("DELETE FROM code_measures WHERE code_id = ?", [code.id])
             for measure in code.measures:
-                study.db["code_measures"].insert({"code_id": code.id, "measure_id": measure})
+                study.db.table("code_measures").insert({"code_id": code.id, "measure_id": measure})
         study.put_meta_in_write("codebook", json.dumps({"id": codebook.id, "version": codebook.version,
                                                       "title_en": codebook.title_en, "title_zh": codebook.title_zh}))
         study.audit(actor, "install", "codebook", codebook.id, {"added": added, "updated": updated,
@@ -99,7 +103,7 @@ def add_code(study: Study, *, code_id: str, name_en: str, parent: str | None = N
             get_code(study, parent)
         position = study.db.execute("SELECT coalesce(max(position), 0) + 1 FROM codes").fetchone()[0]
         book = study.db.execute("SELECT codebook_id FROM codes LIMIT 1").fetchone()
-        study.db["codes"].insert({"id": code_id, "parent_id": parent, "codebook_id": book[0] if book else "study",
+        study.db.table("codes").insert({"id": code_id, "parent_id": parent, "codebook_id": book[0] if book else "study",
                                   "name_en": name_en, "name_zh": name_zh, "definition_en": definition_en,
                                   "color": color, "position": position, "status": "active",
                                   "created_at": now(), "created_by": actor.id})
@@ -122,7 +126,7 @@ def update_code(study: Study, code_id: str, *, by: str, **changes: Any) -> None:
                 raise InputError(f"cannot move {code_id} under its own descendant {parent}")
             ancestor = study.db.execute("SELECT parent_id FROM codes WHERE id = ?", [ancestor]).fetchone()[0]
     with study.writing(by=by, action="codebook.edit") as actor:
-        study.db["codes"].update(code_id, {**changes, "updated_at": now(), "updated_by": actor.id})
+        study.db.table("codes").update(code_id, {**changes, "updated_at": now(), "updated_by": actor.id})
         study.audit(actor, "update", "code", code_id, {"fields": sorted(changes)})
 
 
@@ -141,7 +145,7 @@ def merge_codes(study: Study, *, source: str, target: str, by: str) -> int:
         moved = study.db.execute("UPDATE codings SET code_id = ?, updated_at = ? WHERE code_id = ?",
                                  [target, now(), source]).rowcount
         study.db.execute("UPDATE codes SET parent_id = ? WHERE parent_id = ?", [target, source])
-        study.db["codes"].update(source, {"status": "merged", "merged_into": target,
+        study.db.table("codes").update(source, {"status": "merged", "merged_into": target,
                                           "updated_at": now(), "updated_by": actor.id})
         study.audit(actor, "merge", "code", source, {"into": target, "codings": moved})
     return moved

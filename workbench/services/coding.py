@@ -6,8 +6,8 @@ import uuid
 from typing import Any
 
 from workbench.errors import DuplicateError, InputError, NotFoundError
-from workbench.store.study import Study, User, now
 from workbench.services.transcripts import transcript_text
+from workbench.store.study import Study, User, now
 from workbench.text.offsets import text_hash, trim_span
 from workbench.vocab import ASSESSMENTS
 
@@ -50,6 +50,7 @@ def add_coding(study: Study, *, transcript_id: int, start: int, end: int, code_i
             "assessment, memo, origin, suggestion_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [uid, transcript_id, start, end, code_id, actor.id, text[start:end], text_hash(text), assessment,
              memo or None, origin, suggestion_id, now()]).lastrowid
+        assert coding_id is not None  # an INSERT always sets lastrowid
         study.audit(actor, "create", "coding", coding_id, {"transcript": transcript_id, "code": code_id,
                                                            "start": start, "end": end})
     return coding_id
@@ -108,7 +109,7 @@ def update_coding(study: Study, coding_id: int, *, by: str | User, code_id: str 
             changes["assessment"] = assessment or None
         if memo is not None:
             changes["memo"] = memo or None
-        study.db["codings"].update(coding_id, changes)
+        study.db.table("codings").update(coding_id, changes)
         study.audit(actor, "update", "coding", coding_id, {"fields": sorted(changes)})
 
 

@@ -124,6 +124,7 @@ def store(study: Study, prepared: Prepared, *, participant: ParticipantInfo | No
              prepared.sha256, digest, interview_date, interviewer_name, prepared.interviewer,
              json.dumps(prepared.speakers, ensure_ascii=False), now(), actor.id])
         transcript_id = cursor.lastrowid
+        assert transcript_id is not None  # an INSERT always sets lastrowid
         sentence_rows = []
         for seq, seg in enumerate(prepared.segments):
             turn_id = study.db.execute(
@@ -136,7 +137,7 @@ def store(study: Study, prepared: Prepared, *, participant: ParticipantInfo | No
                                       "seq": s_seq, "start": s_start, "end": s_end, "speaker": seg.speaker,
                                       "is_interviewer": int(seg.is_interviewer), "language": seg.language,
                                       "words": words})
-        study.db["segments"].insert_all(sentence_rows, batch_size=500)
+        study.db.table("segments").insert_all(sentence_rows, batch_size=500)
         study.audit(actor, "import", "transcript", transcript_id,
                     {"file": prepared.document.name, "sha256": prepared.sha256, "turns": len(prepared.segments)})
     return transcript_id
@@ -168,7 +169,8 @@ def import_files(study: Study, paths: Iterable[Path], *, by: str, manifest: dict
             continue
         try:
             who = ParticipantInfo.from_manifest(entry, source=path.name) if entry else participant
-            prepared = prepare(path.name, file_bytes(path, max_bytes=max_bytes), language=(entry or {}).get("language") or language,
+            prepared = prepare(path.name, file_bytes(path, max_bytes=max_bytes),
+                               language=(entry or {}).get("language") or language,
                                interviewer=(entry or {}).get("interviewer_speaker") or interviewer,
                                max_bytes=max_bytes)
             transcript_id = store(study, prepared, participant=who, by=by,

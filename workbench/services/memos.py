@@ -19,6 +19,7 @@ def add_memo(study: Study, *, target_type: str, target_id: str | int, body: str,
         memo_id = study.db.execute(
             "INSERT INTO memos (target_type, target_id, title, body, author_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
             [target_type, str(target_id), title.strip(), body.strip(), actor.id, now()]).lastrowid
+        assert memo_id is not None  # an INSERT always sets lastrowid
         study.audit(actor, "create", "memo", memo_id, {"target": f"{target_type}:{target_id}"})
     return memo_id
 
@@ -39,7 +40,7 @@ def update_memo(study: Study, memo_id: int, *, body: str, title: str | None = No
         changes: dict[str, Any] = {"body": body.strip(), "updated_at": now()}
         if title is not None:
             changes["title"] = title.strip()
-        study.db["memos"].update(memo_id, changes)
+        study.db.table("memos").update(memo_id, changes)
         study.audit(actor, "update", "memo", memo_id, {})
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from workbench.services.transcripts import rows_of as _rows
 from workbench.store.study import Study
 

@@ -14,6 +14,7 @@ import yaml
 from workbench.errors import InputError
 from workbench.store.study import Study, User, now
 from workbench.vocab import GROUPS
+
 # Manifest columns that describe the import rather than the participant.
 _IMPORT_KEYS = {"file", "participant", "group", "language", "interview_date", "interviewer",
                 "interviewer_speaker", "attributes"}
@@ -55,6 +56,7 @@ def ensure_participant(study: Study, info: ParticipantInfo, *, actor: User) -> i
         "VALUES (?, ?, ?, ?, ?)",
         [info.pseudonym, info.group, json.dumps(info.attributes, ensure_ascii=False, default=str), now(), actor.id],
     ).lastrowid
+    assert pid is not None  # an INSERT always sets lastrowid
     study.audit(actor, "create", "participant", pid, {"group": info.group})
     return pid
 
@@ -78,6 +80,7 @@ def load_manifest(path: str | Path) -> dict[str, dict[str, Any]]:
         raise InputError("no such manifest", source=str(path)) from err
     except UnicodeDecodeError as err:
         raise InputError("the manifest is not UTF-8 text", source=path.name) from err
+    entries: list[tuple[int | None, dict[str, Any]]]
     if path.suffix.lower() == ".csv":
         entries = [(n + 2, dict(row)) for n, row in enumerate(csv.DictReader(io.StringIO(text)))]
     else:

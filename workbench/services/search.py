@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.errors import InputError
-from workbench.services.analysis.base import TREE_CTE
+from workbench.services.codes import TREE_CTE
 from workbench.store.study import Study
 from workbench.text.nlp import english_lemma, has_han
 

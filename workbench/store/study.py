@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ SYSTEM_USER = "system"
 
 def now() -> str:
     """The current UTC time as ISO 8601 text (what every 'at' column stores)."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -103,14 +103,14 @@ class Study:
 
     def put_meta_in_write(self, key: str, value: str) -> None:
         """Store a metadata value as part of a write already checked by `writing`."""
-        self.db["study_meta"].upsert({"key": key, "value": value}, pk="key")
+        self.db.table("study_meta").upsert({"key": key, "value": value}, pk="key")
 
     # -- users -------------------------------------------------------------------------------
     def _ensure_system_user(self) -> None:
         if self.db.execute("SELECT 1 FROM users WHERE username = ?", [SYSTEM_USER]).fetchone():
             return
         with self.db.atomic():
-            self.db["users"].insert(
+            self.db.table("users").insert(
                 {"username": SYSTEM_USER, "display_name": "Command line / system", "role": "admin",
                  "password_hash": None, "created_at": now(), "created_by": None}
             )
@@ -147,11 +147,11 @@ class Study:
         with self.writing(by=by, action="users.manage") as actor:
             if self.db.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
                 raise DuplicateError(f"user {username!r} already exists")
-            user_id = self.db["users"].insert(
+            self.db.table("users").insert(
                 {"username": username, "display_name": display_name or username, "role": role,
                  "password_hash": passwords.hash_password(password), "created_at": now(),
                  "created_by": actor.id}
-            ).last_pk
+            )
             self.audit(actor, "create", "user", username, {"role": role})
         return self.user(username)
 
@@ -195,7 +195,7 @@ class Study:
         """Record who did what; detail must never carry transcript text."""
         if actor.username == SYSTEM_USER:
             detail = {**detail, "os_user": _os_user()}
-        self.db["audit_log"].insert(
+        self.db.table("audit_log").insert(
             {"at": now(), "user_id": actor.id, "action": action, "entity": entity,
              "entity_id": None if entity_id is None else str(entity_id),
              "detail": json.dumps(detail, ensure_ascii=False)}

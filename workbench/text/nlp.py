@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import jieba
 import spacy
@@ -98,7 +99,8 @@ class ChineseSegmenter:
 
 
 # Numerals and determiners are words of their own before a measure word (PKU convention: 三 個, 每 名, 該 間).
-_NUMERAL = re.compile(r"^([零〇一二兩两三四五六七八九十百千萬幾\d]+|[每該呢嗰這那哪邊])([個名年日月次項成位份本張間條隻件天歲元蚊宗單晚朝])$")
+_NUMERAL = re.compile(r"^([零〇一二兩两三四五六七八九十百千萬幾\d]+|[每該呢嗰這那哪邊])"
+                      r"([個名年日月次項成位份本張間條隻件天歲元蚊宗單晚朝])$")
 _THOUSANDS = re.compile(r"^\d{3}$")
 
 
@@ -153,7 +155,8 @@ def english() -> Language:
 
 @lru_cache(maxsize=1)
 def _lemma_table():
-    return english().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    lemmatizer: Any = english().get_pipe("lemmatizer")  # spaCy types pipes as plain callables
+    return lemmatizer.lookups.get_table("lemma_lookup")
 
 
 def english_lemma(word: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 
@@ -12,7 +12,7 @@ def _read(name: str) -> frozenset[str]:
     return frozenset(line.lower() for line in lines if line and not line.startswith("#"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def stop_words(language: str) -> frozenset[str]:
     """The stop list of 'en' (lower-cased lemmas), 'zh' (words), or 'all' (both)."""
     if language == "en":

@@ -75,7 +75,7 @@ def show_quotes(quotes: pd.DataFrame, *, key: str, limit: int = QUOTES_PER_CODE)
     if quotes.empty:
         st.info("No quotes match.")
         return
-    for index, row in enumerate(quotes.head(limit).itertuples(index=False)):
+    for row in quotes.head(limit).itertuples(index=False):
         data = row._asdict()
         st.markdown("> " + html.escape(str(data["snippet"])).replace("\n", "\n> "))
         left, right = st.columns([5, 1])

@@ -11,8 +11,8 @@ from workbench.errors import WorkbenchError
 from workbench.services.suggest.methods import METHODS
 from workbench.services.suggest.service import accept, accept_all, generate, list_suggestions, reject, study_rules
 from workbench.services.suggest.similar import similar_to_coding
-from workbench.ui.pages import script_for
 from workbench.store.study import Study, User
+from workbench.ui.pages import script_for
 
 
 def current(suggestions: list[dict[str, Any]]) -> dict[str, Any] | None:

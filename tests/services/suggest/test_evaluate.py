@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.helpers import INTERVIEW, import_text
 from workbench.services.coding import add_coding, find_span
-from workbench.services.transcripts import transcript_text
 from workbench.services.suggest.evaluate import evaluate, passages, score
 from workbench.services.suggest.service import study_rules
+from workbench.services.transcripts import transcript_text
 
 
 def test_score_recall_at_3_and_p_at_1_per_language():
@@ -32,6 +34,7 @@ def test_passages_and_gold_codes(study):
     assert found[inner] == {"exploitation/document_retention", "exploitation/violence_threats", "barriers/delay"}
 
 
+@pytest.mark.slow  # trains the learned suggester
 def test_evaluate_on_the_demo(demo_study):
     figures = evaluate(demo_study, rules=study_rules(demo_study), k=3)
     assert figures["passages"] > 100 and figures["folds"] == 3

@@ -20,6 +20,7 @@ def test_migration_0002_adds_the_models_table(tmp_path):
     assert {"version", "method", "created_at", "created_by", "training_size", "metrics", "model"} <= columns
 
 
+@pytest.mark.slow  # trains the learned suggester
 def test_policies_train_store_and_reuse(demo_study):
     rules = study_rules(demo_study)
     assert models.ensure_model(demo_study, rules=rules, by="chan", policy="never") is None
@@ -34,6 +35,7 @@ def test_policies_train_store_and_reuse(demo_study):
     assert reloaded is not first and reloaded.version == first.version                       # read back from the file
 
 
+@pytest.mark.slow  # trains the learned suggester
 def test_auto_retrains_only_after_enough_new_codings(demo_study, monkeypatch):
     rules = study_rules(demo_study)
     first = models.ensure_model(demo_study, rules=rules, by="chan", policy="auto")
@@ -45,6 +47,7 @@ def test_auto_retrains_only_after_enough_new_codings(demo_study, monkeypatch):
     assert calls == [1]
 
 
+@pytest.mark.slow  # trains the learned suggester
 def test_only_the_newest_models_are_kept(demo_study):
     rules = study_rules(demo_study)
     trained = models.ensure_model(demo_study, rules=rules, by="chan", policy="always")
@@ -60,6 +63,7 @@ def test_reviewer_cannot_train(demo_study):
         models.ensure_model(demo_study, rules=study_rules(demo_study), by="reviewer", policy="always")
 
 
+@pytest.mark.slow  # trains the learned suggester
 def test_a_model_cached_for_another_study_is_still_stored_in_this_one(demo, demo_study, tmp_path):
     from tests.helpers import copy_study
 

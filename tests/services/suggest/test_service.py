@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import CHINESE_INTERVIEW, CODE_PASSPORT, INTERVIEW, import_text
-from workbench.services.transcripts import resolve_transcript
 from workbench.errors import InputError, PermissionDenied
 from workbench.services.coding import get_coding, list_codings
 from workbench.services.suggest.service import accept, accept_all, generate, list_suggestions, reject, suggestion_counts
 from workbench.services.suggest.training import training_set
+from workbench.services.transcripts import resolve_transcript
 
 
 @pytest.fixture
@@ -107,6 +107,7 @@ def test_learned_method_without_a_model_says_so(study, transcript):
         generate(study, transcript, by="coder1", method="learned")
 
 
+@pytest.mark.slow  # trains the learned suggester
 def test_auto_on_the_demo_trains_once_and_stores_model_version(demo_study):
     tid = resolve_transcript(demo_study, "SV04_siu_ling")
     done = generate(demo_study, tid, by="chan")

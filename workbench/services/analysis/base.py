@@ -8,15 +8,13 @@ from typing import Any
 import pandas as pd
 
 from workbench.errors import InputError
+from workbench.services.codes import TREE_CTE
 from workbench.store.study import Study
 
 # Each coding's language is the language of the speaker turn it starts in (a mixed transcript has
 # English and Chinese turns), or the transcript's language when no turn holds it.
 LANGUAGE_SQL = ("coalesce((SELECT s.language FROM segments s WHERE s.transcript_id = k.transcript_id "
                 "AND s.kind = 'turn' AND s.start <= k.start ORDER BY s.start DESC LIMIT 1), t.language)")
-# Every code with its theme (top-level ancestor) and its path of ids, '>a>a/b>' (for 'this code or below').
-TREE_CTE = ("tree(id, theme, path) AS (SELECT id, id, '>' || id || '>' FROM codes WHERE parent_id IS NULL UNION "
-            "ALL SELECT c.id, tree.theme, tree.path || c.id || '>' FROM codes c JOIN tree ON c.parent_id = tree.id)")
 NO_GROUP = "unknown"
 NO_ASSESSMENT = "none"
 DIMENSIONS = {"group": "grp", "language": "language", "coder": "coder", "assessment": "assessment"}

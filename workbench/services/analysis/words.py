@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from workbench.errors import InputError
@@ -29,7 +31,8 @@ def coded_sentence_words(study: Study, *, by: str = "code", filters: Filters | N
 def spoken_sentence_words(study: Study, *, filters: Filters | None = None) -> pd.DataFrame:
     """Every participant (not interviewer) sentence, keyed by group: key, language, words."""
     filters = filters or Filters()
-    conds, params = ["s.kind = 'sentence'", "s.is_interviewer = 0"], []
+    conds: list[str] = ["s.kind = 'sentence'", "s.is_interviewer = 0"]
+    params: list[Any] = []
     for column, values in ((f"coalesce(p.participant_group, '{NO_GROUP}')", filters.groups),
                            ("s.language", filters.languages), ("p.pseudonym", filters.participants),
                            ("t.stem", filters.transcripts)):

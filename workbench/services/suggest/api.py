@@ -7,8 +7,8 @@ from typing import Any
 
 from workbench.errors import InputError
 from workbench.services.suggest.combine import Suggestion, rank
-from workbench.services.suggest.methods import method as method_named
 from workbench.services.suggest.evaluate import evaluate
+from workbench.services.suggest.methods import method as method_named
 from workbench.services.suggest.models import ensure_model, latest, set_metrics
 from workbench.services.suggest.rules import RuleSet
 from workbench.services.suggest.service import study_rules
@@ -49,6 +49,7 @@ def retrain(study: Study, *, by: str | User, progress: Progress | None = None, w
     actor = study.actor(by, action="suggestions.generate")
     rules = study_rules(study)
     model = ensure_model(study, rules=rules, by=actor, policy="always", progress=_part(progress, 0.0, 0.3))
+    assert model is not None  # policy "always" raises rather than returning no model
     figures: dict[str, Any] = {}
     if with_evaluation:
         figures = evaluate(study, rules=rules, progress=_part(progress, 0.3, 1.0))

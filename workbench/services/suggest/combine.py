@@ -95,15 +95,15 @@ def rank(units: list[Unit], *, rules: RuleSet | None, model: Model | None, metho
          top: int = 5, min_score: float = 0.0) -> list[list[Suggestion]]:
     """Ranked suggestions (best first, at most `top`, none below `min_score`) for each unit."""
     chosen = method_named(method)
-    use_rules = rules is not None and chosen.uses_rules
-    use_model = model is not None and chosen.uses_model
-    hits = rules.score_many(units) if use_rules else [{} for _ in units]
-    decisions = model.decision(units) if use_model else None
+    rules = rules if chosen.uses_rules else None
+    model = model if chosen.uses_model else None
+    hits = rules.score_many(units) if rules is not None else [{} for _ in units]
+    decisions = model.decision(units) if model is not None else None
     results = []
     for index, unit in enumerate(units):
-        if use_model and use_rules and model.stack:
+        if model is not None and decisions is not None and rules is not None and model.stack:
             ranked = _combined(hits[index], decisions[index], model)
-        elif use_model:
+        elif model is not None and decisions is not None:
             ranked = _learned(decisions[index], model)
         else:
             ranked = [(h.code, h.score, "rules", h.evidence) for h in hits[index].values()]
@@ -138,7 +138,7 @@ def _combined(hits: dict[str, RuleHit], decision: np.ndarray, model: Model) -> l
 def _explained(unit: Unit, best: list[Candidate], model: Model | None) -> list[Suggestion]:
     """Suggestions with their evidence: the matched words, and the terms the model weighed most."""
     wanted = [c for c, _s, m, _e in best if m != "rules" and model is not None and c in model.labels]
-    terms = model.explain(unit, wanted) if wanted else {}
+    terms = model.explain(unit, wanted) if wanted and model is not None else {}
     out = []
     for code, score, method, evidence in best:
         if method == "rules":

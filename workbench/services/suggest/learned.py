@@ -84,7 +84,7 @@ class Model:
     def to_bytes(self) -> bytes:
         """The model as a compressed .npz (arrays and JSON only)."""
         out = io.BytesIO()
-        terms_sorted = sorted(self.vocab, key=self.vocab.get)
+        terms_sorted = sorted(self.vocab, key=self.vocab.__getitem__)
         header = {"labels": self.labels, "terms": terms_sorted, "platt": list(self.platt),
                   "stack": self.stack, "meta": self.meta}
         np.savez_compressed(out, header=np.frombuffer(json.dumps(header, ensure_ascii=False).encode(), np.uint8),

@@ -58,7 +58,7 @@ def save(study: Study, model: Model, *, by: str | User, metrics: dict[str, Any] 
     """Store a trained model (and forget all but the newest few)."""
     with study.writing(by=by, action="suggestions.generate") as actor:
         study.db.execute("DELETE FROM suggestion_models WHERE version = ?", [model.version])
-        study.db["suggestion_models"].insert(
+        study.db.table("suggestion_models").insert(
             {"version": model.version, "method": model.meta["settings"]["algorithm"], "rules": model.meta.get("rules"),
              "created_at": now(), "created_by": actor.id, "training_size": model.meta["training_size"],
              "metrics": json.dumps({**{k: model.meta[k] for k in ("labels", "positives", "seconds")},

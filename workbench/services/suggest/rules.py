@@ -128,8 +128,8 @@ class RuleSet:
             if span is None:
                 continue
             before = CLAUSE_END.split(folded[max(0, span[0] - ZH_CUE_WINDOW):span[0]])[-1]
-            places = [span[0] - len(before) + before.rfind(cue) for cue in NEGATION_ZH if cue in before]
-            found.append(Match(pattern, span[0], span[1], len(pattern.keys) > 1, max(places) if places else -1,
+            cues = [span[0] - len(before) + before.rfind(cue) for cue in NEGATION_ZH if cue in before]
+            found.append(Match(pattern, span[0], span[1], len(pattern.keys) > 1, max(cues) if cues else -1,
                                unit.text[span[0]:span[1]]))
         return found
 
@@ -159,7 +159,7 @@ def _near(content: frozenset[str], where: dict[str, list[int]]) -> tuple[int, in
     best: tuple[int, int] | None = None
     counts: dict[str, int] = defaultdict(int)
     left = 0
-    for right, (position, key) in enumerate(events):
+    for position, key in events:
         counts[key] += 1
         while len(counts) == len(content):
             start = events[left][0]

@@ -13,7 +13,6 @@ from typing import Any
 
 from workbench.errors import InputError, NotFoundError
 from workbench.services.coding import add_coding
-from workbench.services.transcripts import transcript_text
 from workbench.services.suggest.combine import Suggestion, rank
 from workbench.services.suggest.methods import METHODS
 from workbench.services.suggest.methods import method as method_named
@@ -21,6 +20,7 @@ from workbench.services.suggest.models import ensure_model
 from workbench.services.suggest.rules import RuleSet, compile_rules
 from workbench.services.suggest.training import covers
 from workbench.services.suggest.units import units_from_texts
+from workbench.services.transcripts import transcript_text
 from workbench.store.study import Study, User, now
 
 THRESHOLDS = {m.name: m.threshold for m in METHODS.values()}  # see methods.py for how they were chosen
@@ -65,7 +65,7 @@ def generate(study: Study, transcript_id: int, *, by: str | User, method: str = 
     version = model.version if model is not None else f"rules:{rules.fingerprint}"
     with study.writing(by=actor, action="suggestions.generate"):
         study.db.execute("DELETE FROM suggestions WHERE transcript_id = ? AND status = 'open'", [transcript_id])
-        study.db["suggestions"].insert_all(
+        study.db.table("suggestions").insert_all(
             [{"transcript_id": transcript_id, "start": start, "end": end, "code_id": s.code, "method": s.method,
               "model_version": version, "score": round(s.score, 4), "evidence": s.evidence, "status": "open",
               "created_at": now()} for start, end, s in spans])

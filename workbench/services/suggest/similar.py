@@ -14,12 +14,11 @@ from typing import Any
 import numpy as np
 
 from workbench.services.coding import get_coding
-
-from workbench.services.transcripts import transcript_text
 from workbench.services.suggest.features import is_content, matrix, readable, terms, vocabulary
 from workbench.services.suggest.rules import RuleSet
 from workbench.services.suggest.training import covers
 from workbench.services.suggest.units import Unit, unit_from_stored, units_from_texts
+from workbench.services.transcripts import transcript_text
 from workbench.store.study import Study
 
 CONCEPT_SHARE = 0.35   # weight of the rules cosine in the blend

@@ -8,7 +8,6 @@ from pathlib import Path
 from workbench.store.study import User
 
 
-
 @dataclass(frozen=True)
 class PageSpec:
     """A page: title, stable URL path, icon, its script (a module here ending in `render()`), who sees it."""

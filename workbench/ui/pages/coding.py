@@ -7,13 +7,19 @@ from typing import Any
 
 import streamlit as st
 
-from workbench.services.transcripts import resolve_transcript
-from workbench.services import transcripts
 from workbench.errors import WorkbenchError
-from workbench.services import overview
+from workbench.services import transcripts
 from workbench.services.codes import list_codes
-from workbench.services.coding import (add_coding, get_coding, list_codings, remove_coding, restore_coding,
-                                       transcript_text, update_coding)
+from workbench.services.coding import (
+    add_coding,
+    get_coding,
+    list_codings,
+    remove_coding,
+    restore_coding,
+    transcript_text,
+    update_coding,
+)
+from workbench.services.transcripts import resolve_transcript
 from workbench.store.study import Study, User
 from workbench.ui import session, suggestion_panel
 from workbench.ui.transcript_view import transcript_view, view_data

@@ -16,7 +16,6 @@ from workbench.ui import session
 from workbench.vocab import GROUPS, LANGUAGES
 
 
-
 def parse_attributes(text: str) -> dict[str, str]:
     """'key: value' or 'key=value' lines into a dict."""
     attributes = {}

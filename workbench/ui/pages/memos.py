@@ -5,12 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from workbench.services.transcripts import resolve_transcript
-from workbench.services import transcripts
 from workbench.errors import WorkbenchError
-from workbench.services import overview
+from workbench.services import transcripts
 from workbench.services.codes import list_codes
 from workbench.services.memos import add_memo, coding_memos, list_memos
+from workbench.services.transcripts import resolve_transcript
 from workbench.ui import session
 from workbench.vocab import MEMO_TARGETS
 

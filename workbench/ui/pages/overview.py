@@ -3,8 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from workbench.services import transcripts
-from workbench.services import overview
+from workbench.services import overview, transcripts
 from workbench.ui import session
 
 

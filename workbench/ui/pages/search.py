@@ -9,8 +9,8 @@ import streamlit as st
 from workbench.errors import WorkbenchError
 from workbench.services.analysis.base import groups_present
 from workbench.services.codes import list_codes
-from workbench.services.transcripts import list_transcripts
 from workbench.services.search import SearchFilters, search
+from workbench.services.transcripts import list_transcripts
 from workbench.ui import session
 from workbench.ui.analysis_view import open_transcript_link
 from workbench.vocab import LANGUAGES

@@ -4,7 +4,6 @@ import pandas as pd
 import streamlit as st
 
 from workbench.services import transcripts
-from workbench.services import overview
 from workbench.ui import session
 from workbench.ui.pages import script_for
 from workbench.vocab import GROUPS, LANGUAGES

@@ -7,7 +7,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench.text.nlp import (
-    analyse,
     analyse_many,
     chinese,
     cut_chinese,
@@ -19,7 +18,7 @@ from workbench.text.nlp import (
 
 
 def _words(text: str, language: str) -> list[tuple[str, str]]:
-    return [(text[w.start:w.end], w.norm) for w in analyse(text, language=language).words]
+    return [(text[w.start:w.end], w.norm) for w in analyse_many([text], languages=[language])[0].words]
 
 
 @pytest.mark.parametrize("word, lemma", [("confiscated", "confiscate"), ("was", "be"), ("Did", "do"),
@@ -30,7 +29,7 @@ def test_english_lemmas_are_lower_cased_lookups(word, lemma):
 
 def test_english_words_sentences_and_lemmas():
     text = "Did they say it was legal? The police CONFISCATED my passport.\nI went home."
-    analysis = analyse(text, language="en")
+    analysis = analyse_many([text], languages=["en"])[0]
     assert [text[s:e] for s, e in analysis.sentences] == [
         "Did they say it was legal?", "The police CONFISCATED my passport.", "I went home."]
     norms = dict(_words(text, "en"))
@@ -70,7 +69,7 @@ ASTRAL_MIXED = "我 told 佢哋 I was confiscated 😀 by the 𠝹 police. 好�
 
 @pytest.mark.parametrize("text, language", [(ASTRAL_ZH, "zh"), (ASTRAL_EN, "en"), (ASTRAL_MIXED, "mixed")])
 def test_word_and_sentence_offsets_slice_the_text_exactly(text, language):
-    analysis = analyse(text, language=language)
+    analysis = analyse_many([text], languages=[language])[0]
     assert analysis.words and analysis.sentences
     for word in analysis.words:
         piece = text[word.start:word.end]
@@ -85,7 +84,7 @@ def test_word_and_sentence_offsets_slice_the_text_exactly(text, language):
 
 
 def test_chinese_sentences():
-    analysis = analyse(ASTRAL_ZH, language="zh")
+    analysis = analyse_many([ASTRAL_ZH], languages=["zh"])[0]
     assert [ASTRAL_ZH[s:e] for s, e in analysis.sentences] == [
         "我個名係𠝹😀佢哋收咗我本護照。", "我唔係想走😀！", "之後我返屋企𠝹。"]
 
@@ -125,6 +124,6 @@ def test_traditional_maps_to_simplified_for_jieba():
 @pytest.mark.parametrize("text, language", [("Fine.\nNote: the phone rang.", "en"), ("好。\n之後我走咗。", "zh")])
 def test_regression_sentences_do_not_start_with_a_line_break(text, language):
     """Sentence spans began with the '\\n' spaCy attaches to the next sentence ('\\nNote: …')."""
-    first, second = analyse(text, language=language).sentences
+    first, second = analyse_many([text], languages=[language])[0].sentences
     assert text[second[0]:second[1]] == text.split("\n")[1]
     assert text[first[0]:first[1]] == text.split("\n")[0]

@@ -10,13 +10,11 @@ from hypothesis import strategies as st
 
 from workbench.text.offsets import (
     check_span,
-    codepoint_to_utf16,
     from_crlf_position,
     normalize,
     text_hash,
     to_crlf_position,
     trim_span,
-    utf16_to_codepoint,
 )
 
 RARE = "𠝹"  # U+20779, outside the BMP: two UTF-16 units, one code point
@@ -64,25 +62,6 @@ def test_normalize_is_idempotent(raw):
 def test_normalized_text_has_only_newline_line_ends_and_no_bom(raw):
     text = normalize(raw)
     assert "\r" not in text and "\ufeff" not in text and "\u2028" not in text
-
-
-def test_utf16_conversions_on_astral_characters():
-    text = f"a{RARE}b{EMOJI}c"
-    assert [codepoint_to_utf16(text, i) for i in range(len(text) + 1)] == [0, 1, 3, 4, 6, 7]
-    assert [utf16_to_codepoint(text, u) for u in (0, 1, 3, 4, 6, 7)] == [0, 1, 2, 3, 4, 5]
-    # an offset inside a surrogate pair lands on a code-point boundary next to it
-    assert utf16_to_codepoint(text, 2) in (1, 2)
-    assert utf16_to_codepoint(text, 99) == len(text)
-
-
-@settings(max_examples=300, deadline=None)
-@given(texts, st.data())
-def test_utf16_round_trip(raw, data):
-    text = normalize(raw)
-    offset = data.draw(st.integers(0, len(text)))
-    units = codepoint_to_utf16(text, offset)
-    assert units == len(text[:offset].encode("utf-16-le")) // 2  # what a browser's .length counts
-    assert utf16_to_codepoint(text, units) == offset
 
 
 def test_crlf_positions():

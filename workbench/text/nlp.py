@@ -181,11 +181,6 @@ def chinese() -> Language:
     return nlp
 
 
-def analyse(text: str, *, language: str) -> Analysis:
-    """Sentences and normalised words of a text in 'en', 'zh' or 'mixed'."""
-    return analyse_many([text], languages=[language])[0]
-
-
 def _norm_mixed(token: str) -> str:
     """Chinese words as they are; Latin words in mixed speech lemmatised like English."""
     if token.isascii() and any(c.isalpha() for c in token):
@@ -233,7 +228,7 @@ def _analysis(doc: Doc, norm) -> Analysis:
 
 
 def analyse_many(texts: list[str], *, languages: list[str]) -> list[Analysis]:
-    """analyse() for many texts at once, batching each pipeline with nlp.pipe."""
+    """Sentences and normalised words of texts in 'en', 'zh' or 'mixed', batching each pipeline with nlp.pipe."""
     results: list[Analysis | None] = [None] * len(texts)
     english_idx = [i for i, lang in enumerate(languages) if lang == "en"]
     other_idx = [i for i, lang in enumerate(languages) if lang != "en"]

@@ -21,21 +21,6 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def utf16_to_codepoint(text: str, utf16_offset: int) -> int:
-    """Convert a browser (UTF-16 unit) offset into a code-point offset."""
-    units = 0
-    for index, char in enumerate(text):
-        if units >= utf16_offset:
-            return index
-        units += 2 if ord(char) > 0xFFFF else 1
-    return len(text)
-
-
-def codepoint_to_utf16(text: str, offset: int) -> int:
-    """Convert a code-point offset into UTF-16 units."""
-    return offset + sum(1 for char in text[:offset] if ord(char) > 0xFFFF)
-
-
 def to_crlf_position(text: str, offset: int) -> int:
     """Position in the same text written with CRLF line ends (as MAXQDA counts)."""
     return offset + text.count("\n", 0, offset)

@@ -7,14 +7,14 @@ from typing import Any
 
 from workbench.errors import DuplicateError, InputError, NotFoundError
 from workbench.services.codebook import Codebook, Framework
-from workbench.store.study import Study, now
+from workbench.store.study import Study, User, now
 
 # Every code with its theme (top-level ancestor) and its path of ids, '>a>a/b>' (for 'this code or below').
 TREE_CTE = ("tree(id, theme, path) AS (SELECT id, id, '>' || id || '>' FROM codes WHERE parent_id IS NULL UNION "
             "ALL SELECT c.id, tree.theme, tree.path || c.id || '>' FROM codes c JOIN tree ON c.parent_id = tree.id)")
 
 
-def install_codebook(study: Study, codebook: Codebook, framework: Framework | None, *, by: str) -> dict[str, int]:
+def install_codebook(study: Study, codebook: Codebook, framework: Framework | None, *, by: str | User) -> dict[str, int]:
     """Add or update the codebook's codes (ids are stable) and its framework's measures."""
     with study.writing(by=by, action="codebook.edit") as actor:
         if framework is not None:
@@ -92,7 +92,7 @@ def get_code(study: Study, code_id: str) -> dict[str, Any]:
 
 
 def add_code(study: Study, *, code_id: str, name_en: str, parent: str | None = None, name_zh: str = "",
-             definition_en: str = "", color: str = "#888888", by: str) -> None:
+             definition_en: str = "", color: str = "#888888", by: str | User) -> None:
     """Create a new code."""
     if not code_id or any(c.isspace() for c in code_id):
         raise InputError("a code id is a text without spaces, e.g. barriers/new_code")
@@ -110,7 +110,7 @@ def add_code(study: Study, *, code_id: str, name_en: str, parent: str | None = N
         study.audit(actor, "create", "code", code_id, {"parent": parent})
 
 
-def update_code(study: Study, code_id: str, *, by: str, **changes: Any) -> None:
+def update_code(study: Study, code_id: str, *, by: str | User, **changes: Any) -> None:
     """Rename, redefine, recolour or move a code (its id never changes)."""
     allowed = {"name_en", "name_zh", "definition_en", "definition_zh", "color", "parent_id"}
     unknown = set(changes) - allowed
@@ -130,7 +130,7 @@ def update_code(study: Study, code_id: str, *, by: str, **changes: Any) -> None:
         study.audit(actor, "update", "code", code_id, {"fields": sorted(changes)})
 
 
-def merge_codes(study: Study, *, source: str, target: str, by: str) -> int:
+def merge_codes(study: Study, *, source: str, target: str, by: str | User) -> int:
     """Move every coding of `source` to `target` and retire `source`; returns codings moved."""
     if source == target:
         raise InputError("cannot merge a code into itself")

@@ -13,7 +13,7 @@ from typing import Any
 
 from workbench.errors import DuplicateError, InputError, WorkbenchError
 from workbench.services.participants import ParticipantInfo, ensure_participant
-from workbench.store.study import Study, now
+from workbench.store.study import Study, User, now
 from workbench.text.language import detect_language
 from workbench.text.nlp import analyse_many
 from workbench.text.offsets import text_hash
@@ -103,7 +103,7 @@ def _cue_times(document: Document, start: int, end: int) -> tuple[int | None, in
     return min(c.t_start_ms for c in overlapping), max(c.t_end_ms for c in overlapping)
 
 
-def store(study: Study, prepared: Prepared, *, participant: ParticipantInfo | None, by: str,
+def store(study: Study, prepared: Prepared, *, participant: ParticipantInfo | None, by: str | User,
           interview_date: str | None = None, interviewer_name: str | None = None) -> int:
     """Write a prepared transcript, its participant and segments in one transaction; returns its id."""
     digest = text_hash(prepared.document.text)
@@ -153,7 +153,7 @@ class ImportOutcome:
     summary: dict[str, Any] = field(default_factory=dict)
 
 
-def import_files(study: Study, paths: Iterable[Path], *, by: str, manifest: dict[str, dict[str, Any]] | None = None,
+def import_files(study: Study, paths: Iterable[Path], *, by: str | User, manifest: dict[str, dict[str, Any]] | None = None,
                  participant: ParticipantInfo | None = None, language: str | None = None,
                  interviewer: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
                  progress: Callable[[str], None] | None = None) -> list[ImportOutcome]:

@@ -95,7 +95,7 @@ class Study:
         row = self.db.execute("SELECT value FROM study_meta WHERE key = ?", [key]).fetchone()
         return row[0] if row else default
 
-    def set_meta(self, key: str, value: str, *, by: str) -> None:
+    def set_meta(self, key: str, value: str, *, by: str | User) -> None:
         """Set a study metadata value."""
         with self.writing(by=by, action="study.configure") as actor:
             self.put_meta_in_write(key, value)
@@ -136,7 +136,7 @@ class Study:
         return [u for u in self.users() if is_coder_role(u.role)]
 
     def add_user(self, *, username: str, role: str, password: str, display_name: str | None = None,
-                 by: str = SYSTEM_USER) -> User:
+                 by: str | User = SYSTEM_USER) -> User:
         """Create a login account."""
         if role not in permissions.ROLES:
             raise InputError(f"role must be one of {', '.join(permissions.ROLES)}, not {role!r}")
@@ -155,7 +155,7 @@ class Study:
             self.audit(actor, "create", "user", username, {"role": role})
         return self.user(username)
 
-    def set_password(self, *, username: str, password: str, by: str = SYSTEM_USER) -> None:
+    def set_password(self, *, username: str, password: str, by: str | User = SYSTEM_USER) -> None:
         """Reset a user's password."""
         if len(password) < 8:
             raise InputError("password must have at least 8 characters")

@@ -10,7 +10,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from workbench.text.nlp import to_simplified
 
-NEGATION_EN = frozenset({"not", "n't", "never", "no", "if", "would", "unless"})
+NEGATION_EN = frozenset({"not", "n't", "never", "no", "if", "would", "unless", "without"})
 NEGATION_ZH = tuple(to_simplified(c) for c in ("冇", "沒有", "唔係", "未", "如果", "假如", "若果", "並非", "不是"))
 NEGATION_FACTOR = 0.55      # weight of a match with a cue just before it
 NEAR_FACTOR = 0.8           # weight of an English near (non-contiguous) match, or a spaced Chinese one
@@ -69,6 +69,7 @@ class Pattern:
     content: frozenset[str] = frozenset()
     near_ok: bool = False          # English: may match with its content words apart, in any order
     shared: int = 1                # how many codes have a pattern containing this one (1: only its own)
+    sentence_start: bool = False   # English "^ enact": only as the first word of a sentence, in its base form
 
     @property
     def specificity(self) -> float:

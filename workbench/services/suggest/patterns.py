@@ -10,7 +10,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from workbench.text.nlp import to_simplified
 
-NEGATION_EN = frozenset({"not", "n't", "never", "no", "if", "would", "unless", "without"})
+NEGATION_EN = frozenset({"not", "n't", "never", "no", "if", "would", "unless"})
 NEGATION_ZH = tuple(to_simplified(c) for c in ("冇", "沒有", "唔係", "未", "如果", "假如", "若果", "並非", "不是"))
 NEGATION_FACTOR = 0.55      # weight of a match with a cue just before it
 NEAR_FACTOR = 0.8           # weight of an English near (non-contiguous) match, or a spaced Chinese one

@@ -14,3 +14,5 @@ print("== Suggestion speed (10,000-word transcript warm; training on 1,000 codin
 suggest_speed.run()
 print("== Suggestion quality (recall@3, P@1 on bench/data/suggest_dev.jsonl)")
 suggest_quality.run()
+print("== Suggestion quality on real public text (bench/data/suggest_real_*.jsonl; R@3 / P@1)")
+suggest_quality.run_real()

@@ -10,6 +10,11 @@ bench/data/suggest_check.jsonl is an independent check set in the same format (5
 Traditional Chinese incl. Cantonese testimony; not paraphrasing the dev set or the demo transcripts). Score any
 such file with `--data PATH`; `--rules-only` skips the demo study. Rules alone on the check set, before the
 keyword revision of the codebook: R@3 0.777 P@1 0.820 (en 0.733 / 0.760, zh 0.820 / 0.880).
+
+`--real` scores the real-text set instead (bench/data/suggest_real_{dev,test}.jsonl, 298 quoted public passages,
+see bench/data/SUGGEST_REAL_README.md) with four methods: rules alone, rules + learned (demo study), a plain
+keyword list from the codebook (substring match) and spaCy textcat_multilabel trained on the demo codings; it
+prints the table and merges the figures into bench/results.json under "suggest_real" (`--record NAME`).
 """
 
 from __future__ import annotations
@@ -19,15 +24,21 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.suggest_baselines import keyword_rank, keyword_table, textcat_rank, train_textcat
+from bench.suggest_real import PARTS, load_real, score_real
 from workbench.demo import CODEBOOK, build_demo
 from workbench.services.codebook import load_codebook
 from workbench.services.suggest.api import suggest_texts
+from workbench.services.suggest.combine import rank
 from workbench.services.suggest.evaluate import score
 from workbench.services.suggest.rules import rules_for_codebook
+from workbench.services.suggest.training import training_set
 from workbench.services.suggest.units import units_from_texts
 from workbench.store.study import Study
 
 DEV = Path(__file__).resolve().parent / "data" / "suggest_dev.jsonl"
+RESULTS = Path(__file__).resolve().parent / "results.json"
+REAL_METHODS = ("rules", "rules+learned", "keywords", "textcat")
 
 
 def load_dev(path: Path = DEV) -> list[dict]:
@@ -84,6 +95,60 @@ def run(*, verbose: bool = False, path: Path = DEV) -> dict[str, dict]:
     return results
 
 
+def _real_line(method: str, part: str, figures: dict) -> str:
+    cells = [f"{figures[k]['recall_at_3']:.3f} / {figures[k]['p_at_1']:.3f}" if k in figures else "—"
+             for k in ("all", "en", "zh")]
+    return f"{method:<15} {part:<5} " + "  ".join(f"{c:<15}" for c in cells)
+
+
+def run_real(*, parts: tuple[str, ...] = PARTS, verbose: bool = False, record: str | None = "current"
+             ) -> dict[str, dict[str, dict]]:
+    """Score the four methods on the real-text set; print a table; merge into bench/results.json."""
+    book = load_codebook(CODEBOOK)
+    rules = rules_for_codebook(book)
+    table = keyword_table(book)
+    rows = {part: load_real(part) for part in parts}
+    results: dict[str, dict[str, dict]] = {m: {} for m in REAL_METHODS}
+    with tempfile.TemporaryDirectory() as tmp:
+        build_demo(Path(tmp) / "demo.db")
+        with Study.open(Path(tmp) / "demo.db") as study:
+            textcat = train_textcat(training_set(study))
+            for part in parts:
+                texts = [r["text"] for r in rows[part]]
+                units = units_from_texts(texts)
+                ranked = {
+                    "rules": _codes(rank(units, rules=rules, model=None, method="rules", top=3)),
+                    "rules+learned": _codes(suggest_texts(texts, rules=rules, study=study, method="auto", top=3)),
+                    "keywords": keyword_rank(texts, table),
+                    "textcat": textcat_rank(textcat, units),
+                }
+                for method, codes in ranked.items():
+                    results[method][part] = score_real(codes, rows[part])
+                if verbose and part == "dev":   # never list test misses: nobody writes patterns from them
+                    for row, codes in zip(rows[part], ranked["rules"]):
+                        fine = set(row["gold"]) | set(row["acceptable"])
+                        if not codes or codes[0] not in fine or not set(row["gold"][:3]) <= set(codes):
+                            print(f"   {row['id']}: gold {row['gold']} got {codes}")
+    print(f"{'method':<15} {'part':<5} {'all R@3 / P@1':<15}  {'en R@3 / P@1':<15}  {'zh R@3 / P@1':<15}")
+    for method in REAL_METHODS:
+        for part in parts:
+            print(_real_line(method, part, results[method][part]))
+    if record:
+        _merge_results("suggest_real", record, results)
+    return results
+
+
+def _codes(ranked: list[list]) -> list[list[str]]:
+    return [[s.code for s in r] for r in ranked]
+
+
+def _merge_results(key: str, name: str, figures: dict) -> None:
+    """Write figures under results[key][name], keeping every other key of bench/results.json."""
+    current = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    current.setdefault(key, {})[name] = {"recorded": time.strftime("%Y-%m-%d %H:%M"), "figures": figures}
+    RESULTS.write_text(json.dumps(current, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+
+
 if __name__ == "__main__":
     import argparse
 
@@ -92,8 +157,14 @@ if __name__ == "__main__":
                         "whose top 3 lack a gold code)")
     parser.add_argument("--data", type=Path, default=DEV, help="passages to score (default: bench/data/suggest_dev.jsonl)")
     parser.add_argument("--rules-only", action="store_true", help="score the rules alone (no demo study is built)")
+    parser.add_argument("--real", action="store_true", help="score the real-text set (four methods) instead")
+    parser.add_argument("--part", choices=(*PARTS, "both"), default="both", help="with --real: which part")
+    parser.add_argument("--record", default="current", help="with --real: name of the entry in bench/results.json")
     options = parser.parse_args()
-    if options.rules_only:
+    if options.real:
+        run_real(parts=PARTS if options.part == "both" else (options.part,), verbose=options.verbose,
+                 record=options.record)
+    elif options.rules_only:
         rules_only(options.data, verbose=options.verbose)
     else:
         run(verbose=options.verbose, path=options.data)

@@ -119,3 +119,17 @@ def test_shipped_codebook_finds_document_retention(text):
 
     found = rules_for_codebook(load_codebook(SHIPPED_CODEBOOK)).score(units_from_texts([text])[0])
     assert list(found)[0] == PASSPORT
+
+
+def test_sentence_start_pattern_matches_an_imperative_only():
+    rules = compile_rules([("voice/recommendations", {"en": ["^ enact"]})])
+    assert list(hits(rules, "Enact a comprehensive anti-trafficking law.")) == ["voice/recommendations"]
+    assert not hits(rules, "The government did not enact a law.")       # not the first word
+    assert not hits(rules, "Enacted in 2018, the ordinance raised fines.")  # not the base form
+
+
+def test_two_character_chinese_pattern_does_not_straddle_words():
+    # regression: 求其 (Cantonese "perfunctory") was found inside 要求其傭工 ("asked his helper")
+    rules = compile_rules([("barriers/distrust_authorities", {"zh": ["求其"]})])
+    assert not hits(rules, "被告每月均要求其傭工簽署工資收據。")
+    assert list(hits(rules, "警察好求其咁幫我落口供。")) == ["barriers/distrust_authorities"]

@@ -69,6 +69,7 @@ class Pattern:
     content: frozenset[str] = frozenset()
     near_ok: bool = False          # English: may match with its content words apart, in any order
     shared: int = 1                # how many codes have a pattern containing this one (1: only its own)
+    sentence_start: bool = False   # English "^ enact": only as the first word of a sentence, in its base form
 
     @property
     def specificity(self) -> float:

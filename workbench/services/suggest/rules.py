@@ -85,6 +85,7 @@ class RuleSet:
     def _match_en(self, unit: Unit) -> list[Match]:
         keys = [stem(n) for n in unit.norms]
         sentence = _sentence_ids(unit)
+        starts = _imperative_starts(unit, sentence)
         where: dict[str, list[int]] = defaultdict(list)
         for index, key in enumerate(keys):
             where[key].append(index)
@@ -96,7 +97,10 @@ class RuleSet:
                     continue
                 tried.add(id(pattern))
                 whole = all(k in present for k in pattern.keys)
-                span, near = (_contiguous(pattern.keys, keys, where) if whole else None), False
+                if pattern.sentence_start:
+                    span, near = _at_start(pattern.keys, keys, starts), False
+                else:
+                    span, near = (_contiguous(pattern.keys, keys, where) if whole else None), False
                 if span is None and pattern.near_ok:
                     span, near = _near(pattern.content, where), True
                 if span is not None and sentence[span[0]] == sentence[span[1] - 1]:
@@ -119,7 +123,13 @@ class RuleSet:
                     for pattern, part_index in entries:
                         hits[pattern].append((part_index, i, i + length))
         found: list[Match] = []
+        bounds = {b for t in unit.tokens for b in (t.start, t.end)} if unit.has_positions else None
         for pattern, places in hits.items():
+            if bounds is not None and len(pattern.keys) == 1 and len(pattern.keys[0]) == 2:
+                # a two-character pattern that straddles two jieba words (要求|其 for 求其) is not that word
+                places = [p for p in places if not (p[1] + 1 in bounds and (p[1] not in bounds or p[2] not in bounds))]
+                if not places:
+                    continue
             if len(pattern.keys) == 1 and len(pattern.keys[0]) == 1:
                 words = words if words is not None else {zh_fold(n) for n in unit.norms}
                 if pattern.keys[0] not in words:
@@ -142,6 +152,26 @@ def _sentence_ids(unit: Unit) -> list[int]:
             current += 1
         ids.append(current)
     return ids
+
+
+def _imperative_starts(unit: Unit, sentence: list[int]) -> list[int]:
+    """Index of each sentence's first word when it is in its base form (an imperative: "Enact a law …")."""
+    starts, seen = [], set()
+    for index, token in enumerate(unit.tokens):
+        if sentence[index] in seen or not any(c.isalnum() for c in token.norm):
+            continue
+        seen.add(sentence[index])
+        surface = unit.text[token.start:token.end].lower() if token.start >= 0 else token.norm
+        if surface == token.norm:
+            starts.append(index)
+    return starts
+
+
+def _at_start(seq: tuple[str, ...], keys: list[str], starts: list[int]) -> tuple[int, int] | None:
+    for i in starts:
+        if tuple(keys[i:i + len(seq)]) == seq:
+            return i, i + len(seq)
+    return None
 
 
 def _contiguous(seq: tuple[str, ...], keys: list[str], where: dict[str, list[int]]) -> tuple[int, int] | None:
@@ -238,7 +268,9 @@ def compile_rules(codes: Iterable[tuple[str, dict[str, list[Any]]]]) -> RuleSet:
 
 @lru_cache(maxsize=8)
 def _compile(entries: tuple[tuple[str, str, str, float], ...]) -> RuleSet:
-    english = [(code, text, weight) for code, lang, text, weight in entries if lang == "en"]
+    english = [(code, text.removeprefix("^").strip(), weight) for code, lang, text, weight in entries if lang == "en"]
+    anchored = {(code, text.removeprefix("^").strip()) for code, lang, text, _w in entries
+                if lang == "en" and text.startswith("^")}
     chinese = [(code, text, weight) for code, lang, text, weight in entries if lang == "zh"]
     analysed = [(code, text, weight, tuple(stem(n) for n in unit.norms), unit.norms) for (code, text, weight), unit
                 in zip(english, units_from_texts([t for _, t, _ in english], languages=["en"] * len(english)))]
@@ -264,7 +296,9 @@ def _compile(entries: tuple[tuple[str, str, str, float], ...]) -> RuleSet:
             content = frozenset(k for k, n in zip(keys, norms) if n not in STOP_EN)
             near_ok = len(content) >= 2 and 2 * len(content) >= len(keys) and \
                 any(len(codes_of[k]) < GENERIC_CODES for k in content)
-            patterns.append(Pattern(code, text, "en", weight, keys, content, near_ok, len(within[keys])))
+            start = (code, text) in anchored
+            patterns.append(Pattern(code, text, "en", weight, keys, content, near_ok and not start,
+                                    len(within[keys]), sentence_start=start))
     for code, text, weight, parts in chinese_parts:
         if parts:
             shared = len(within[parts[0]]) if len(parts) == 1 else 1

@@ -86,7 +86,7 @@ def test_store_writes_transcript_participant_and_segments(study):
     assert row["interviewer_speaker"] == "Interviewer"
     assert row["created_by"] == study.user("coder1").id
     participant = list_participants(study)[0]
-    assert participant == {"id": row["participant_id"], "pseudonym": "Dewi", "group": "survivor",
+    assert participant == {"id": row["participant_id"], "pseudonym": "Dewi", "participant_group": "survivor",
                            "attributes": {"nationality": "Indonesian"}, "transcripts": 1}
 
 
@@ -252,7 +252,7 @@ def test_csv_manifest(study, tmp_path):
     assert outcomes[0].error is None and outcomes[1].error is None
     assert "not listed in the manifest" in outcomes[2].error
     people = {p["pseudonym"]: p for p in list_participants(study)}
-    assert people["Lawyer A"]["group"] == "stakeholder"
+    assert people["Lawyer A"]["participant_group"] == "stakeholder"
     assert people["Lawyer A"]["attributes"] == {"organisation": "Legal clinic", "role": "lawyer"}
     assert people["社工B"]["attributes"] == {}  # empty cells are not attributes
 

@@ -67,7 +67,7 @@ def list_participants(study: Study) -> list[dict[str, Any]]:
         "SELECT p.id, p.pseudonym, p.participant_group, p.attributes, "
         "(SELECT count(*) FROM transcripts t WHERE t.participant_id = p.id) FROM participants p ORDER BY p.pseudonym"
     ).fetchall()
-    return [{"id": r[0], "pseudonym": r[1], "group": r[2], "attributes": json.loads(r[3]), "transcripts": r[4]}
+    return [{"id": r[0], "pseudonym": r[1], "participant_group": r[2], "attributes": json.loads(r[3]), "transcripts": r[4]}
             for r in rows]
 
 

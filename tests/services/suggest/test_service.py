@@ -84,7 +84,7 @@ def test_accept_all_for_one_code(study, transcript, suggested):
 def test_counts_per_code(study, transcript, suggested):
     row = _passport(suggested)
     accept(study, row["id"], by="coder1")
-    counts = {c["code"]: c for c in suggestion_counts(study)}
+    counts = {c["code_id"]: c for c in suggestion_counts(study)}
     assert counts[CODE_PASSPORT]["accepted"] == 1 and counts[CODE_PASSPORT]["accept_rate"] == 1.0
     assert sum(c["suggested"] for c in counts.values()) == len(suggested)
     assert sum(c["rejected"] for c in counts.values()) == 0

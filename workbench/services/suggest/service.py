@@ -169,7 +169,7 @@ def suggestion_counts(study: Study) -> list[dict[str, Any]]:
     out = []
     for code, name_en, name_zh, suggested, open_, accepted, rejected in rows:
         accepted, rejected = accepted or 0, rejected or 0
-        out.append({"code": code, "name_en": name_en, "name_zh": name_zh, "suggested": suggested,
+        out.append({"code_id": code, "name_en": name_en, "name_zh": name_zh, "suggested": suggested,
                     "open": open_ or 0, "accepted": accepted, "rejected": rejected,
                     "accept_rate": round(accepted / (accepted + rejected), 3) if accepted + rejected else None})
     return out

@@ -88,7 +88,7 @@ def _file_settings(name: str, digest: str, known: dict[str, dict[str, Any]]) -> 
     existing = known.get(pseudonym.strip())
     groups = list(GROUPS.values)
     group = cols[1].selectbox("Group", groups, key=f"{key}_g",
-                              index=groups.index(existing["group"]) if existing else 0, disabled=bool(existing))
+                              index=groups.index(existing["participant_group"]) if existing else 0, disabled=bool(existing))
     language = cols[2].selectbox("Language", ["detect", *LANGUAGES.values], key=f"{key}_l",
                                  format_func=lambda v: "detect" if v == "detect" else LANGUAGES.label(v))
     cols = st.columns(3)
@@ -98,7 +98,7 @@ def _file_settings(name: str, digest: str, known: dict[str, dict[str, Any]]) -> 
                                      help="Leave empty to let the workbench guess.")
     attributes = st.text_area("Participant attributes", key=f"{key}_a", height=68,
                               placeholder="nationality: Indonesian\nsector: domestic work")
-    return {"pseudonym": pseudonym, "group": existing["group"] if existing else group,
+    return {"pseudonym": pseudonym, "group": existing["participant_group"] if existing else group,
             "language": None if language == "detect" else language, "date": date.strip(),
             "interviewer_name": interviewer_name.strip(), "interviewer": interviewer.strip() or None,
             "attributes": attributes}

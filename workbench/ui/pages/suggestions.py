@@ -18,7 +18,7 @@ LANGUAGE_NAMES = {"all": "All", **LANGUAGES.labels()}
 
 def counts_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """The per-code counts as a table."""
-    return pd.DataFrame([{"code": r["code"], "name": r["name_en"], "suggested": r["suggested"], "open": r["open"],
+    return pd.DataFrame([{"code": r["code_id"], "name": r["name_en"], "suggested": r["suggested"], "open": r["open"],
                           "accepted": r["accepted"], "rejected": r["rejected"], "accepted share": r["accept_rate"]}
                          for r in rows])
 

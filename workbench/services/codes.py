@@ -121,6 +121,7 @@ def update_code(study: Study, code_id: str, *, by: str | User, **changes: Any) -
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise InputError(f"cannot change {', '.join(sorted(unknown))} of a code")
+    study.actor(by, action="codebook.edit")  # refused even when nothing would change
     before = get_code(study, code_id)
     for key in _LISTS:
         if key in changes:
@@ -151,6 +152,7 @@ def update_code(study: Study, code_id: str, *, by: str | User, **changes: Any) -
 
 def set_code_measures(study: Study, code_id: str, measures: list[str], *, by: str | User) -> None:
     """Replace the framework measures a code speaks to (its default mapping); audited with before and after."""
+    study.actor(by, action="codebook.edit")  # refused even when nothing would change
     before = get_code(study, code_id)["measures"]
     wanted = sorted(set(measures))
     known = {r[0] for r in study.db.execute("SELECT id FROM measures").fetchall()}

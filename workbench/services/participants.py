@@ -97,6 +97,7 @@ def format_attributes(attributes: dict[str, Any]) -> str:
 def update_participant(study: Study, participant_id: int, *, by: str | User, pseudonym: str | None = None,
                        group: str | None = None, attributes: dict[str, Any] | None = None) -> None:
     """Change a participant's pseudonym, group or attributes; audited with before and after."""
+    study.actor(by, action="transcripts.import")  # refused even when nothing would change
     row = study.db.execute("SELECT pseudonym, participant_group, attributes FROM participants WHERE id = ?",
                            [participant_id]).fetchone()
     if row is None:

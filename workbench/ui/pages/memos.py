@@ -14,6 +14,7 @@ from workbench.services.memos import add_memo, coding_memos, delete_memo, list_m
 from workbench.services.participants import list_participants
 from workbench.store.study import Study, User
 from workbench.ui import session
+from workbench.ui.safe import md
 from workbench.vocab import MEMO_TARGETS
 
 # The targets a memo can be written on from this page (coding memos are written on the coding page).
@@ -96,7 +97,7 @@ def _new_memo(study: Study, user: User) -> None:
             try:
                 add_memo(study, target_type=target_type, target_id=target, body=body, title=title, by=user)
             except WorkbenchError as err:
-                st.error(str(err))
+                st.error(md(err))
             else:
                 st.session_state["memos_flash"] = "Memo saved."
                 st.session_state["memos_form"] = version + 1
@@ -127,7 +128,7 @@ def _write(action: Any, message: str) -> None:
     try:
         action()
     except WorkbenchError as err:
-        st.error(str(err))
+        st.error(md(err))
         return
     st.session_state["memos_flash"] = message
     st.rerun()

@@ -64,8 +64,9 @@ def correction_section(study: Study, user: User, transcript_id: int) -> None:
     """Correct a transcript's text (find and replace, or edit it whole), preview what happens to codings, apply."""
     current = transcript(study, transcript_id)
     key = f"{transcript_id}_{current['text_hash'][:12]}"
-    st.caption(f"Correcting {md(current['stem'])}. Redact a name or fix a typo. Codings on unchanged words move with the text; a coding whose "
-               "words changed is flagged for its coder to check; nothing is saved until you apply.")
+    st.caption(f"Correcting {md(current['stem'])}. Redact a name or fix a typo. Codings on unchanged words move "
+               "with the text; a coding whose words changed is flagged for its coder to check; nothing is saved "
+               "until you apply.")
     how = st.radio("How", ["Find and replace", "Edit the whole text"], horizontal=True, key=f"how_{key}")
     if how == "Find and replace":
         cols = st.columns(2)

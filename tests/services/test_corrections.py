@@ -189,3 +189,12 @@ def test_open_suggestions_on_a_changed_passage_are_dropped_others_move(study):
     new = transcript_text(study, tid)
     left = study.db.execute('SELECT start, "end" FROM suggestions').fetchall()
     assert [new[a:b] for a, b in left] == ["kept my wages"]
+
+
+def test_a_redacted_speaker_label_that_stops_being_a_label_is_warned_about(study):
+    tid = import_text(study, INTERVIEW)
+    text = transcript_text(study, tid)
+    plan = plan_correction(study, tid, text.replace("Dewi", "[NAME-1]"))
+    [warning] = plan.warnings
+    assert "speaker turns instead of 6" in warning and "Dewi no longer" in warning and "use NAME-1" in warning
+    assert plan_correction(study, tid, text.replace("Dewi", "NAME-1")).warnings == []

@@ -22,6 +22,7 @@ from workbench.services.transcripts import rows_of, transcript
 from workbench.store import permissions
 from workbench.store.study import Study, User, now
 from workbench.text.offsets import normalize, text_hash, trim_span
+from workbench.text.turns import split_turns
 
 # Above this many characters a changed block is not compared character by character (quadratic); the whole
 # block counts as changed, so codings inside it are flagged rather than guessed.
@@ -112,6 +113,7 @@ class Correction:
     flagged: list[int] = field(default_factory=list)  # passage changed: new offsets, marked for review
     removed: list[int] = field(default_factory=list)  # passage deleted entirely
     spans: dict[int, tuple[int, int]] = field(default_factory=dict)  # coding id → new (start, end)
+    warnings: list[str] = field(default_factory=list)  # e.g. speaker turns the new text no longer has
 
     def summary(self) -> str:
         """One line a person reads before confirming."""
@@ -126,7 +128,28 @@ def plan_correction(study: Study, transcript_id: int, new_text: str) -> Correcti
     new = normalize(new_text)
     if not new.strip():
         raise InputError("the corrected text is empty; delete the transcript instead")
-    return _plan(study, transcript_id, TextDiff(old, new))
+    plan = _plan(study, transcript_id, TextDiff(old, new))
+    plan.warnings = turn_warnings(study, transcript_id, new)
+    return plan
+
+
+def turn_warnings(study: Study, transcript_id: int, new_text: str) -> list[str]:
+    """What the corrected text does to speaker turns (a label the turn splitter does not read merges turns)."""
+    current = transcript(study, transcript_id)
+    old_turns = study.db.execute("SELECT count(*) FROM segments WHERE transcript_id = ? AND kind = 'turn'",
+                                 [transcript_id]).fetchone()[0]
+    try:
+        split = split_turns(new_text, interviewer=current["interviewer_speaker"])
+    except ValueError as err:
+        return [str(err)]
+    if len(split.turns) == old_turns:
+        return []  # renaming a speaker label (Dewi → NAME-1) keeps the turns
+    warning = f"the text will have {len(split.turns)} speaker turns instead of {old_turns}"
+    lost = sorted(set(current["speakers"]) - set(split.speakers))
+    if lost:
+        warning += (f"; {', '.join(lost)} no longer start(s) turns (a label in brackets such as [NAME-1] is not "
+                    "read as a speaker: use NAME-1)")
+    return [warning]
 
 
 def _plan(study: Study, transcript_id: int, diff: TextDiff) -> Correction:

@@ -87,6 +87,8 @@ def correction_section(study: Study, user: User, transcript_id: int) -> None:
         st.error(md(err))
         return
     st.info(md(plan.summary()))
+    for warning in plan.warnings:
+        st.warning(md(warning))
     sure = st.checkbox("Apply this correction to the stored transcript", key=f"sure_{key}")
     if st.button("Apply correction", type="primary", disabled=not sure, key=f"apply_{key}"):
         with st.spinner("Correcting and segmenting the text again…"):

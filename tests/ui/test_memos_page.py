@@ -5,6 +5,7 @@ from __future__ import annotations
 from tests.ui.conftest import by_label, logged_in, open_page
 from workbench.services.memos import list_memos
 from workbench.store.study import Study
+from workbench.ui.safe import md
 
 
 def _save(at, about: str, title: str, body: str):
@@ -21,7 +22,7 @@ def _save(at, about: str, title: str, body: str):
 def test_saving_a_memo_says_so_and_empties_the_form(ui_study, demo):
     at = _save(open_page(logged_in("chan", demo.passwords["chan"]), "memos"), "study", "Screening",
                "Screening forms look like checklists.")
-    assert [s.value for s in at.success] == ["Memo saved."]
+    assert [s.value for s in at.success] == [md("Memo saved.")]
     assert by_label(at.text_area, "Memo text").value == ""
     table = at.dataframe[0].value
     assert list(table.columns)[:5] == ["about", "title", "memo", "author", "written"]
@@ -58,7 +59,7 @@ def test_edit_and_delete_own_memo_and_admin_any(ui_study, demo):
     admin.run()
     by_label(admin.button, "Delete memo").click()
     admin.run()
-    assert [s.value for s in admin.success] == ["Memo deleted."]
+    assert [s.value for s in admin.success] == [md("Memo deleted.")]
     with Study.open(ui_study) as study:
         assert list_memos(study) == []
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import pandas as pd
 import streamlit as st
 
@@ -15,26 +12,10 @@ from workbench.services.participants import format_attributes, list_participants
 from workbench.services.transcripts import delete_transcript, transcript
 from workbench.store.study import Study, User
 from workbench.ui.safe import md
+from workbench.ui.writes import attempt
 from workbench.vocab import GROUPS
 
-FLASH = "transcripts_flash"
-
-
-def show_flash() -> None:
-    """The message the last change left for this rerun."""
-    flash = st.session_state.pop(FLASH, None)
-    if flash:
-        st.success(md(flash))
-
-
-def _run(action: Callable[[], object], message: str | Callable[[Any], str]) -> None:
-    try:
-        result = action()
-    except WorkbenchError as err:
-        st.error(md(err))
-        return
-    st.session_state[FLASH] = message(result) if callable(message) else message
-    st.rerun()
+DONE = "transcripts_done"  # session key of the message the last write left for the rerun
 
 
 def participants_section(study: Study, user: User) -> None:
@@ -55,9 +36,9 @@ def participants_section(study: Study, user: User) -> None:
         group = cols[1].selectbox("Group", GROUPS.values, index=GROUPS.values.index(person["participant_group"]))
         attributes = st.text_area("Attributes (one 'name: value' per line)", value=format_attributes(person["attributes"]))
         if st.form_submit_button("Save participant", type="primary"):
-            _run(lambda: update_participant(study, pid, pseudonym=pseudonym, group=group,
+            attempt(lambda: update_participant(study, pid, pseudonym=pseudonym, group=group,
                                             attributes=parse_attributes(attributes), by=user),
-                 f"Saved participant {pseudonym.strip()}.")
+                    f"Saved participant {pseudonym.strip()}.", key=DONE)
 
 
 def correction_section(study: Study, user: User, transcript_id: int) -> None:
@@ -92,8 +73,8 @@ def correction_section(study: Study, user: User, transcript_id: int) -> None:
     sure = st.checkbox("Apply this correction to the stored transcript", key=f"sure_{key}")
     if st.button("Apply correction", type="primary", disabled=not sure, key=f"apply_{key}"):
         with st.spinner("Correcting and segmenting the text again…"):
-            _run(lambda: correct_text(study, transcript_id, new_text, by=user, expected_hash=current["text_hash"]),
-                 lambda done: f"Corrected {current['stem']}: {done.summary()}.")
+            attempt(lambda: correct_text(study, transcript_id, new_text, by=user, expected_hash=current["text_hash"]),
+                    lambda done: f"Corrected {current['stem']}: {done.summary()}.", key=DONE)
     _flagged(study, user, transcript_id)
 
 
@@ -111,9 +92,9 @@ def _flagged(study: Study, user: User, transcript_id: int) -> None:
                        format_func=lambda i: f"no. {i} · {mine[i]['name_en']} · {mine[i]['coder']}")
     cols = st.columns(2)
     if cols[0].button("It still fits: keep it", key=f"keep_{cid}"):
-        _run(lambda: confirm_coding(study, cid, by=user), f"Coding {cid} checked and kept.")
+        attempt(lambda: confirm_coding(study, cid, by=user), f"Coding {cid} checked and kept.", key=DONE)
     if cols[1].button("Remove this coding", key=f"drop_{cid}"):
-        _run(lambda: remove_coding(study, cid, by=user), f"Coding {cid} removed.")
+        attempt(lambda: remove_coding(study, cid, by=user), f"Coding {cid} removed.", key=DONE)
 
 
 def delete_section(study: Study, user: User, transcript_id: int) -> None:
@@ -124,5 +105,6 @@ def delete_section(study: Study, user: User, transcript_id: int) -> None:
                   "suggestions and the memos on it. This cannot be undone (keep a backup of the study file)."))
     typed = st.text_input("Type the transcript's name to confirm", key=f"delete_name_{transcript_id}")
     if st.button("Delete transcript", disabled=typed.strip() != current["stem"], key=f"delete_{transcript_id}"):
-        _run(lambda: delete_transcript(study, transcript_id, by=user),
-             lambda counts: f"Deleted {current['stem']} ({counts['codings']} codings, {counts['memos']} memos).")
+        attempt(lambda: delete_transcript(study, transcript_id, by=user),
+                lambda counts: f"Deleted {current['stem']} ({counts['codings']} codings, {counts['memos']} memos).",
+                key=DONE)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
-from workbench.errors import WorkbenchError
 from workbench.services.codes import (
     add_code,
     codings_by_coder,
@@ -22,6 +20,9 @@ from workbench.services.codes import (
 from workbench.store.study import Study, User
 from workbench.ui import session
 from workbench.ui.safe import md
+from workbench.ui.writes import attempt, show_done
+
+DONE = "codebook_done"  # session key of the message the last write left for the rerun
 
 
 def render() -> None:
@@ -32,9 +33,7 @@ def render() -> None:
     codes = list_codes(study)
     measures = {m["id"]: m for m in list_measures(study)}
     query = st.text_input("Search codes", placeholder="id, English or 中文 name, definition")
-    flash = st.session_state.pop("codebook_flash", None)
-    if flash:
-        st.success(md(flash))
+    show_done(DONE)
     _tree(codes, measures, query.strip().lower())
     if user.may("codebook.edit"):
         st.divider()
@@ -112,9 +111,9 @@ def _add_form(study: Study, user: User, names: dict[str, str]) -> None:
         name_zh = st.text_input("Name (中文)")
         definition = st.text_area("Definition", height=68)
         if st.form_submit_button("Add code"):
-            _run(lambda: add_code(study, code_id=code_id.strip(), parent=parent, name_en=name_en.strip(),
-                                  name_zh=name_zh.strip(), definition_en=definition.strip(), by=user),
-                 f"Added {code_id}.")
+            attempt(lambda: add_code(study, code_id=code_id.strip(), parent=parent, name_en=name_en.strip(),
+                                     name_zh=name_zh.strip(), definition_en=definition.strip(), by=user),
+                    f"Added {code_id}.", key=DONE)
 
 
 def hex_colour(value: str | None) -> str:
@@ -155,9 +154,9 @@ def _edit_form(study: Study, user: User, codes: dict[str, dict[str, Any]], names
             if renamed and not confirm:
                 st.error("Tick the confirmation to rename the code.")
             else:
-                _run(lambda: (update_code(study, target, by=user, **changes),
-                              set_code_measures(study, target, mapped, by=user)),
-                     f"Saved {target}" + (f" (renamed to {changes['name_en']})." if renamed else "."))
+                attempt(lambda: (update_code(study, target, by=user, **changes),
+                                 set_code_measures(study, target, mapped, by=user)),
+                        f"Saved {target}" + (f" (renamed to {changes['name_en']})." if renamed else "."), key=DONE)
 
 
 def _move_form(study: Study, user: User, names: dict[str, str]) -> None:
@@ -166,7 +165,7 @@ def _move_form(study: Study, user: User, names: dict[str, str]) -> None:
         parent = st.selectbox("New parent", [None, *names], key="move_parent",
                               format_func=lambda i: "(top level)" if i is None else names[i])
         if st.form_submit_button("Move"):
-            _run(lambda: update_code(study, target, by=user, parent_id=parent), f"Moved {target}.")
+            attempt(lambda: update_code(study, target, by=user, parent_id=parent), f"Moved {target}.", key=DONE)
 
 
 def carried_summary(study: Study, code_id: str) -> str:
@@ -185,7 +184,8 @@ def _merge_form(study: Study, user: User, names: dict[str, str]) -> None:
             if not sure:
                 st.error("Tick the confirmation first.")
             else:
-                _run(lambda: merge_codes(study, source=source, target=target, by=user), f"Merged {source} into {target}.")
+                attempt(lambda: merge_codes(study, source=source, target=target, by=user),
+                        f"Merged {source} into {target}.", key=DONE)
 
 
 def _delete_form(study: Study, user: User, codes: list[dict[str, Any]], names: dict[str, str]) -> None:
@@ -202,17 +202,7 @@ def _delete_form(study: Study, user: User, codes: list[dict[str, Any]], names: d
             if not sure:
                 st.error("Tick the confirmation first.")
             else:
-                _run(lambda: delete_code(study, target, by=user), f"Deleted {target}.")
-
-
-def _run(action: Callable[[], object], message: str) -> None:
-    try:
-        action()
-    except WorkbenchError as err:
-        st.error(md(err))
-        return
-    st.session_state["codebook_flash"] = message
-    st.rerun()
+                attempt(lambda: delete_code(study, target, by=user), f"Deleted {target}.", key=DONE)
 
 
 if __name__ == "__main__":  # run by st.navigation as a page script; importing it has no effect

@@ -7,16 +7,16 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from workbench.errors import WorkbenchError
 from workbench.services import transcripts
 from workbench.services.codes import list_codes
 from workbench.services.memos import add_memo, coding_memos, delete_memo, list_memos, update_memo
 from workbench.services.participants import list_participants
 from workbench.store.study import Study, User
 from workbench.ui import session
-from workbench.ui.safe import md
+from workbench.ui.writes import attempt, show_done
 from workbench.vocab import MEMO_TARGETS
 
+DONE = "memos_done"  # session key of the message the last write left for the rerun
 # The targets a memo can be written on from this page (coding memos are written on the coding page).
 NEW_TARGETS = ("study", "transcript", "code", "participant")
 
@@ -26,10 +26,7 @@ def render() -> None:
     user = session.require_user()
     study = session.study()
     st.title("Memos")
-    flash = st.session_state.pop("memos_flash", None)
-    if flash:
-        st.success(flash)
-        st.toast(flash)
+    show_done(DONE)
     cols = st.columns([2, 1])
     query = cols[0].text_input("Search memos")
     kind = cols[1].selectbox("Attached to", ["all", *MEMO_TARGETS.values])
@@ -94,14 +91,11 @@ def _new_memo(study: Study, user: User) -> None:
         title = st.text_input("Title")
         body = st.text_area("Memo text")
         if st.form_submit_button("Save memo", type="primary"):
-            try:
+            def save() -> None:
                 add_memo(study, target_type=target_type, target_id=target, body=body, title=title, by=user)
-            except WorkbenchError as err:
-                st.error(md(err))
-            else:
-                st.session_state["memos_flash"] = "Memo saved."
                 st.session_state["memos_form"] = version + 1
-                st.rerun()
+
+            attempt(save, "Memo saved.", key=DONE)
 
 
 def _edit_memo(study: Study, user: User, memos: list[dict[str, Any]]) -> None:
@@ -118,20 +112,10 @@ def _edit_memo(study: Study, user: User, memos: list[dict[str, Any]]) -> None:
         title = st.text_input("Change the title", value=memo["title"], key=f"memo_title_{memo_id}")
         body = st.text_area("Change the memo text", value=memo["body"], key=f"memo_body_{memo_id}")
         if st.form_submit_button("Save changes"):
-            _write(lambda: update_memo(study, memo_id, body=body, title=title, by=user), "Memo saved.")
+            attempt(lambda: update_memo(study, memo_id, body=body, title=title, by=user), "Memo saved.", key=DONE)
     sure = st.checkbox("Delete this memo for good", key=f"memo_delete_sure_{memo_id}")
     if st.button("Delete memo", disabled=not sure, key=f"memo_delete_{memo_id}"):
-        _write(lambda: delete_memo(study, memo_id, by=user), "Memo deleted.")
-
-
-def _write(action: Any, message: str) -> None:
-    try:
-        action()
-    except WorkbenchError as err:
-        st.error(md(err))
-        return
-    st.session_state["memos_flash"] = message
-    st.rerun()
+        attempt(lambda: delete_memo(study, memo_id, by=user), "Memo deleted.", key=DONE)
 
 
 if __name__ == "__main__":  # run by st.navigation as a page script; importing it has no effect

@@ -6,6 +6,7 @@ import streamlit as st
 from workbench.services import transcripts
 from workbench.ui import session, transcript_edit
 from workbench.ui.pages import script_for
+from workbench.ui.writes import show_done
 from workbench.vocab import GROUPS, LANGUAGES
 
 
@@ -14,7 +15,7 @@ def render() -> None:
     user = session.require_user()
     study = session.study()
     st.title("Transcripts")
-    transcript_edit.show_flash()
+    show_done(transcript_edit.DONE)
     cols = st.columns(3)
     group = cols[0].selectbox("Participant group", ["all", *GROUPS.values])
     language = cols[1].selectbox("Language", ["all", *LANGUAGES.values],

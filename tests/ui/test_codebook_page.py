@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.ui.conftest import by_label, logged_in, open_page
+from tests.ui.conftest import by_label, choose, logged_in, open_page
 from workbench.services.codes import add_code, get_code
 from workbench.store.study import Study
 
@@ -12,9 +12,7 @@ CODE = "barriers/delay"
 
 
 def _edit(at, code: str = CODE):
-    by_label(at.selectbox, "Code").set_value(code)
-    at.run()
-    return at
+    return choose(at, "Code", code)
 
 
 def test_edit_definition_criteria_colour_and_measures(ui_study, demo):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.ui.conftest import by_label, logged_in, open_page
+from tests.ui.conftest import by_label, choose, logged_in, open_page
 from workbench.services.coding import list_codings
 from workbench.services.participants import list_participants
 from workbench.services.transcripts import resolve_transcript, transcript_text
@@ -15,9 +15,7 @@ STEM = "SV05_ah_fong"
 
 
 def _on(at, stem: str = STEM):
-    by_label(at.selectbox, "Transcript").set_value(stem)
-    at.run()
-    return at
+    return choose(at, "Transcript", stem)
 
 
 def test_edit_a_participants_attributes(ui_study, demo):

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.helpers import CODE_DELAY, CODE_PASSPORT, CODE_WAGES, INTERVIEW, TINY_CODEBOOK, import_text
-from workbench.errors import DuplicateError, InputError, NotFoundError
+from workbench.errors import DuplicateError, InputError, NotFoundError, PermissionDenied
 from workbench.services.codebook import load_codebook, load_framework
 from workbench.services.codes import (
     add_code,
+    delete_code,
     get_code,
     install_codebook,
     list_codes,
     list_measures,
     merge_codes,
+    set_code_measures,
     update_code,
 )
 from workbench.services.coding import add_coding, find_span, list_codings
@@ -170,3 +174,82 @@ def test_regression_merging_a_code_into_its_descendant_is_refused(study):
         merge_codes(study, source=theme, target=CODE_PASSPORT, by="coder1")
     assert study.db.execute("SELECT id, parent_id, status FROM codes ORDER BY id").fetchall() == before
     assert not study.db.execute("SELECT 1 FROM codes WHERE parent_id = id").fetchone()
+
+
+def _coded_by(study, tid, passage, code, by):
+    start, end = find_span(transcript_text(study, tid), passage)
+    return add_coding(study, transcript_id=tid, start=start, end=end, code_id=code, by=by)
+
+
+def test_finding_8_a_coder_cannot_merge_or_move_codes_carrying_another_coders_codings(study):
+    """Issue 13, finding 8: merge_codes by one coder moved the other coder's codings; the audit held only a count."""
+    study.add_user(username="coder2", role="coder", password="correct-horse-42")
+    tid = import_text(study, INTERVIEW, by="coder1")
+    mine = _coded_by(study, tid, "took my passport", CODE_WAGES, "coder1")
+    theirs = _coded_by(study, tid, "kept my wages", CODE_WAGES, "coder2")
+    before = study.db.execute("SELECT id, code_id FROM codings ORDER BY id").fetchall()
+    with pytest.raises(PermissionDenied, match="1 by coder2"):
+        merge_codes(study, source=CODE_WAGES, target=CODE_PASSPORT, by="coder1")
+    with pytest.raises(PermissionDenied, match="1 by coder2"):
+        update_code(study, CODE_WAGES, by="coder1", parent_id="barriers")
+    with pytest.raises(PermissionDenied, match="coder2"):  # the theme carries them too
+        update_code(study, "exploitation", by="coder1", parent_id="barriers")
+    assert study.db.execute("SELECT id, code_id FROM codings ORDER BY id").fetchall() == before
+    assert get_code(study, CODE_WAGES)["parent_id"] == "exploitation"
+    assert merge_codes(study, source=CODE_WAGES, target=CODE_PASSPORT, by="admin1") == 2
+    detail = json.loads(study.db.execute("SELECT detail FROM audit_log WHERE action = 'merge'").fetchone()[0])
+    assert detail["codings"] == [mine, theirs] and detail["coders"] == {"coder1": 1, "coder2": 1}
+
+
+def test_a_coder_merges_and_moves_codes_holding_only_their_own_codings(study):
+    tid = import_text(study, INTERVIEW, by="coder1")
+    mine = _coded_by(study, tid, "took my passport", CODE_WAGES, "coder1")
+    update_code(study, CODE_WAGES, by="coder1", parent_id="barriers")
+    detail = json.loads(study.db.execute("SELECT detail FROM audit_log WHERE action = 'update' "
+                                         "ORDER BY id DESC").fetchone()[0])
+    assert detail["codings"] == [mine] and detail["before"] == {"parent_id": "exploitation"}
+    assert merge_codes(study, source=CODE_WAGES, target=CODE_DELAY, by="coder1") == 1
+
+
+def test_rename_and_definition_edits_are_audited_with_before_and_after(study):
+    old = get_code(study, CODE_DELAY)
+    update_code(study, CODE_DELAY, by="coder1", name_en="Waiting", definition_zh="等候太久",
+                include=["court delays", " "], exclude=["delay in paying wages"])
+    code = get_code(study, CODE_DELAY)
+    assert (code["include"], code["exclude"], code["definition_zh"]) == (
+        ["court delays"], ["delay in paying wages"], "等候太久")
+    detail = json.loads(study.db.execute("SELECT detail FROM audit_log ORDER BY id DESC").fetchone()[0])
+    assert detail["before"]["name_en"] == old["name_en"] and detail["after"]["name_en"] == "Waiting"
+    assert detail["fields"] == ["definition_zh", "exclude", "include", "name_en"]
+    audits = study.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    update_code(study, CODE_DELAY, by="coder1", name_en="Waiting")  # no change, no write
+    assert study.db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == audits
+
+
+def test_set_code_measures_replaces_the_mapping(study):
+    measures = [m["id"] for m in list_measures(study)]
+    if not measures:
+        pytest.skip("the fixture's codebook has no framework")
+    set_code_measures(study, CODE_DELAY, [measures[1], measures[0]], by="coder1")
+    assert get_code(study, CODE_DELAY)["measures"] == sorted(measures[:2])
+    with pytest.raises(InputError, match="no measure NOPE"):
+        set_code_measures(study, CODE_DELAY, ["NOPE"], by="coder1")
+    set_code_measures(study, CODE_DELAY, [], by="coder1")
+    assert get_code(study, CODE_DELAY)["measures"] == []
+    detail = json.loads(study.db.execute("SELECT detail FROM audit_log ORDER BY id DESC").fetchone()[0])
+    assert detail["before"]["measures"] == sorted(measures[:2]) and detail["after"]["measures"] == []
+
+
+def test_delete_a_code_without_codings_and_refuse_one_with_codings(study):
+    add_code(study, code_id="barriers/unused", name_en="Unused", parent="barriers", by="coder1")
+    delete_code(study, "barriers/unused", by="coder1")
+    assert "barriers/unused" not in {c["id"] for c in list_codes(study)}
+    tid = import_text(study, INTERVIEW, by="coder1")
+    _coded_by(study, tid, "took my passport", CODE_PASSPORT, "coder1")
+    with pytest.raises(InputError, match="merge it into another code"):
+        delete_code(study, CODE_PASSPORT, by="coder1")
+    with pytest.raises(InputError, match="below it"):
+        delete_code(study, "barriers", by="admin1")
+    with pytest.raises(PermissionDenied):
+        delete_code(study, CODE_DELAY, by="rev1")
+    assert get_code(study, CODE_DELAY)

@@ -9,6 +9,7 @@ from workbench.errors import DuplicateError, InputError, NotFoundError, Permissi
 from workbench.services.codes import merge_codes
 from workbench.services.coding import (
     add_coding,
+    apply_code,
     find_span,
     get_coding,
     list_codings,
@@ -206,3 +207,18 @@ def test_regression_same_code_twice_in_one_second_does_not_crash(study, transcri
     second = add_coding(study, transcript_id=tid, start=start, end=end, code_id="barriers/fear_retaliation",
                         by="coder1")
     assert get_coding(study, first)["uid"] != get_coding(study, second)["uid"]
+
+
+def test_apply_code_to_many_spans_reports_applied_already_and_failed(study):
+    tid = import_text(study, INTERVIEW)
+    text = transcript_text(study, tid)
+    first, second = find_span(text, "took my passport"), find_span(text, "kept my wages")
+    existing = add_coding(study, transcript_id=tid, start=first[0], end=first[1], code_id=CODE_PASSPORT, by="coder1")
+    spans = [(tid, *first), (tid, *second), (tid, *second), (tid, len(text) + 5, len(text) + 9)]
+    outcome = apply_code(study, spans=spans, code_id=CODE_PASSPORT, by="coder1")
+    assert outcome["already"] == [(tid, *first)] and len(outcome["failed"]) == 1
+    [new] = outcome["applied"]
+    assert get_coding(study, new)["snippet"] == "kept my wages"
+    assert {c["id"] for c in list_codings(study)} == {existing, new}
+    with pytest.raises(PermissionDenied):
+        apply_code(study, spans=spans, code_id=CODE_PASSPORT, by="rev1")

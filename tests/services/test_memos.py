@@ -3,7 +3,7 @@
 import pytest
 
 from tests.helpers import CODE_PASSPORT, INTERVIEW, PASSWORD, import_text
-from workbench.errors import InputError, PermissionDenied
+from workbench.errors import InputError, NotFoundError, PermissionDenied
 from workbench.services.coding import add_coding, find_span
 from workbench.services.memos import add_memo, coding_memos, delete_memo, list_memos, update_memo
 
@@ -52,3 +52,26 @@ def test_memos_on_codings_are_listed_and_searched(study):
     rows = coding_memos(study, query="agency")
     assert [(r["code_id"], r["author"]) for r in rows] == [(CODE_PASSPORT, "coder1")]
     assert coding_memos(study, query="nothing like this") == []
+
+
+def test_memos_name_their_target_readably(study):
+    tid = import_text(study, INTERVIEW)
+    pid = study.db.execute("SELECT id FROM participants").fetchone()[0]
+    add_memo(study, target_type="participant", target_id=pid, body="Spoke through an interpreter.", by="coder1")
+    add_memo(study, target_type="transcript", target_id=tid, body="Noisy recording.", by="coder1")
+    add_memo(study, target_type="code", target_id=CODE_PASSPORT, body="Agencies too.", by="coder1")
+    add_memo(study, target_type="study", target_id="study", body="Overall.", by="coder1")
+    assert [m["about"] for m in list_memos(study)] == [
+        "the study", f"code {study.db['codes'].get(CODE_PASSPORT)['name_en']} ({CODE_PASSPORT})",
+        "transcript P01", "participant P01"]
+
+
+def test_memo_on_a_missing_target_or_emptied_is_refused(study):
+    with pytest.raises(NotFoundError, match="no participant"):
+        add_memo(study, target_type="participant", target_id=999, body="text", by="coder1")
+    with pytest.raises(NotFoundError, match="no code"):
+        add_memo(study, target_type="code", target_id="no/such", body="text", by="coder1")
+    memo = add_memo(study, target_type="study", target_id="study", body="first", by="coder1")
+    with pytest.raises(InputError, match="empty"):
+        update_memo(study, memo, body=" ", by="coder1")
+    assert list_memos(study)[0]["body"] == "first"

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from tests.helpers import CHINESE_INTERVIEW, import_text
+from tests.helpers import CHINESE_INTERVIEW, INTERVIEW, import_text
 from workbench.errors import InputError
-from workbench.services.search import SearchFilters, context, search
+from workbench.services.search import SearchFilters, context, hit_spans, search
 from workbench.store.study import Study
 
 STRESS = """\
@@ -124,3 +124,26 @@ def test_empty_query_is_refused(demo_study):
 def test_context_is_one_line_with_ellipses():
     left, match, right = context("a" * 50 + "\nkey\n" + "b" * 50, 51, 54, width=10)
     assert match == "key" and left.startswith("…") and right.endswith("…") and "\n" not in left + right
+
+
+def test_a_hits_context_stays_within_its_turn(study):
+    tid = import_text(study, "Interviewer: Tell me about the agency.\nDewi: Agency kept passport.\n"
+                             "Interviewer: And then what happened next?\nDewi: I left.\n")
+    [hit] = search(study, "passport", width=40).hits
+    assert hit["transcript_id"] == tid
+    assert (hit["left"], hit["match"], hit["right"]) == ("Agency kept ", "passport", ".")
+    assert "Interviewer" not in hit["line"] and "agency" not in hit["left"]
+
+
+def test_hit_spans_by_unit(study):
+    tid = import_text(study, INTERVIEW)
+    hits = search(study, "passport").hits
+    text = study.db.execute("SELECT text FROM transcripts WHERE id = ?", [tid]).fetchone()[0]
+    [(t, a, b)] = hit_spans(hits, unit="match")
+    assert t == tid and text[a:b] == "passport"
+    [(_, a, b)] = hit_spans(hits, unit="sentence")
+    assert text[a:b] == "My employer took my passport on the first day."
+    [(_, a, b)] = hit_spans(hits, unit="turn")
+    assert text[a:b] == "Through an agency. My employer took my passport on the first day."
+    with pytest.raises(InputError):
+        hit_spans(hits, unit="page")

@@ -10,13 +10,15 @@ import pytest
 from tests.helpers import CODE_DELAY, CODE_PASSPORT, CODE_WAGES, INTERVIEW, TINY_CODEBOOK, import_text, table_counts
 from workbench.errors import PermissionDenied
 from workbench.services.codebook import load_codebook
-from workbench.services.codes import add_code, install_codebook, merge_codes, update_code
-from workbench.services.coding import add_coding, find_span, remove_coding, restore_coding, update_coding
+from workbench.services.codes import add_code, delete_code, install_codebook, merge_codes, set_code_measures, update_code
+from workbench.services.coding import add_coding, apply_code, find_span, remove_coding, restore_coding, update_coding
+from workbench.services.corrections import confirm_coding, correct_text
 from workbench.services.importing import prepare, store
 from workbench.services.memos import add_memo, delete_memo, update_memo
-from workbench.services.participants import ParticipantInfo
+from workbench.services.participants import ParticipantInfo, update_participant
 from workbench.services.suggest.models import ensure_model, set_metrics
 from workbench.services.suggest.service import accept, accept_all, generate, reject, study_rules
+from workbench.services.transcripts import delete_transcript
 from workbench.store import permissions
 
 WRITE_ACTIONS = list(permissions.ACTIONS)
@@ -41,15 +43,23 @@ def test_reviewers_may_not_write_anything(action):
     assert permissions.allowed("admin", action)
 
 
-def test_coders_do_everything_but_manage_users_configure_and_change_others_work():
+def test_coders_do_everything_but_manage_users_configure_delete_transcripts_and_change_others_work():
     assert {a for a in WRITE_ACTIONS if not permissions.allowed("coder", a)} == {
-        "users.manage", "study.configure", "others.change"}
+        "users.manage", "study.configure", "others.change", "transcripts.delete"}
 
 
 def test_owner_or_admin_may_change_others_work():
     assert permissions.may_change(username="a", role="coder", owner="a")
     assert not permissions.may_change(username="a", role="coder", owner="b")
     assert permissions.may_change(username="boss", role="admin", owner="b")
+
+
+def test_require_owners_names_every_other_owner():
+    permissions.require_owners(username="a", role="coder", owners={"a": [1, 2]}, what="merging x")
+    permissions.require_owners(username="boss", role="admin", owners={"a": [1], "b": [2]}, what="merging x")
+    with pytest.raises(PermissionDenied, match=r"merging x would change other coders' work \(2 by b, 1 by c\)"):
+        permissions.require_owners(username="a", role="coder", owners={"a": [1], "b": [2, 3], "c": [4]},
+                                   what="merging x")
 
 
 def test_unknown_roles_and_actions_are_refused():
@@ -99,6 +109,13 @@ WRITES = {
     "add_code": lambda s, c: add_code(s, code_id="barriers/new", name_en="New", parent=None, by="rev1"),
     "update_code": lambda s, c: update_code(s, CODE_DELAY, by="rev1", name_en="Renamed"),
     "merge_codes": lambda s, c: merge_codes(s, source=CODE_WAGES, target=CODE_PASSPORT, by="rev1"),
+    "set_code_measures": lambda s, c: set_code_measures(s, CODE_DELAY, [], by="rev1"),
+    "delete_code": lambda s, c: delete_code(s, CODE_DELAY, by="rev1"),
+    "apply_code": lambda s, c: apply_code(s, spans=[(c["tid"], *c["span"])], code_id=CODE_WAGES, by="rev1"),
+    "correct_text": lambda s, c: correct_text(s, c["tid"], "Interviewer: Hi?\nDewi: Hello.", by="rev1"),
+    "confirm_coding": lambda s, c: confirm_coding(s, c["cid"], by="rev1"),
+    "delete_transcript": lambda s, c: delete_transcript(s, c["tid"], by="rev1"),
+    "update_participant": lambda s, c: update_participant(s, 1, attributes={"x": "y"}, by="rev1"),
     "add_memo": lambda s, c: add_memo(s, target_type="study", target_id="study", body="x", by="rev1"),
     "update_memo": lambda s, c: update_memo(s, c["memo"], body="changed", by="rev1"),
     "delete_memo": lambda s, c: delete_memo(s, c["memo"], by="rev1"),

@@ -51,3 +51,10 @@ def _by_label(elements, label: str):
 
 
 by_label = _by_label
+
+
+def choose(at: AppTest, label: str, value) -> AppTest:  # noqa: ANN001 - any option value
+    """Pick a value in the selectbox with this label and rerun."""
+    _by_label(at.selectbox, label).set_value(value)
+    at.run()
+    return at

@@ -7,6 +7,7 @@ from typing import Any
 
 from workbench.errors import DuplicateError, InputError, NotFoundError
 from workbench.services.codebook import Codebook, Framework
+from workbench.store import permissions
 from workbench.store.study import Study, User, now
 
 # Every code with its theme (top-level ancestor) and its path of ids, '>a>a/b>' (for 'this code or below').
@@ -110,13 +111,21 @@ def add_code(study: Study, *, code_id: str, name_en: str, parent: str | None = N
         study.audit(actor, "create", "code", code_id, {"parent": parent})
 
 
+# Fields of a code a person may edit in the study (the id never changes); lists are stored as JSON.
+EDITABLE = ("name_en", "name_zh", "definition_en", "definition_zh", "include", "exclude", "color", "parent_id")
+_LISTS = ("include", "exclude")
+
+
 def update_code(study: Study, code_id: str, *, by: str | User, **changes: Any) -> None:
-    """Rename, redefine, recolour or move a code (its id never changes)."""
-    allowed = {"name_en", "name_zh", "definition_en", "definition_zh", "color", "parent_id"}
-    unknown = set(changes) - allowed
+    """Rename, redefine, recolour or move a code (its id never changes); audited with before and after."""
+    unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise InputError(f"cannot change {', '.join(sorted(unknown))} of a code")
-    get_code(study, code_id)
+    study.actor(by, action="codebook.edit")  # refused even when nothing would change
+    before = get_code(study, code_id)
+    for key in _LISTS:
+        if key in changes:
+            changes[key] = [str(x).strip() for x in changes[key] or [] if str(x).strip()]
     if changes.get("parent_id"):
         parent = changes["parent_id"]
         get_code(study, parent)
@@ -125,13 +134,66 @@ def update_code(study: Study, code_id: str, *, by: str | User, **changes: Any) -
             if ancestor == code_id:
                 raise InputError(f"cannot move {code_id} under its own descendant {parent}")
             ancestor = study.db.execute("SELECT parent_id FROM codes WHERE id = ?", [ancestor]).fetchone()[0]
+    changed = {k: v for k, v in changes.items() if before.get(k) != v}
+    if not changed:
+        return
     with study.writing(by=by, action="codebook.edit") as actor:
-        study.db.table("codes").update(code_id, {**changes, "updated_at": now(), "updated_by": actor.id})
-        study.audit(actor, "update", "code", code_id, {"fields": sorted(changes)})
+        detail: dict[str, Any] = {"fields": sorted(changed), "before": {k: before.get(k) for k in changed},
+                                  "after": changed}
+        if "parent_id" in changed:  # moving a code moves its codings (and its codes') to another theme
+            carried = codings_by_coder(study, subtree(study, code_id))
+            permissions.require_owners(username=actor.username, role=actor.role, owners=carried,
+                                       what=f"moving {code_id}")
+            detail["codings"] = sorted(i for ids in carried.values() for i in ids)
+        row = {k: _j(v) if k in _LISTS else v for k, v in changed.items()}
+        study.db.table("codes").update(code_id, {**row, "updated_at": now(), "updated_by": actor.id})
+        study.audit(actor, "update", "code", code_id, detail)
+
+
+def set_code_measures(study: Study, code_id: str, measures: list[str], *, by: str | User) -> None:
+    """Replace the framework measures a code speaks to (its default mapping); audited with before and after."""
+    study.actor(by, action="codebook.edit")  # refused even when nothing would change
+    before = get_code(study, code_id)["measures"]
+    wanted = sorted(set(measures))
+    known = {r[0] for r in study.db.execute("SELECT id FROM measures").fetchall()}
+    missing = [m for m in wanted if m not in known]
+    if missing:
+        raise InputError(f"no measure {', '.join(missing)} in this study's framework")
+    if wanted == before:
+        return
+    with study.writing(by=by, action="codebook.edit") as actor:
+        study.db.execute("DELETE FROM code_measures WHERE code_id = ?", [code_id])
+        study.db.table("code_measures").insert_all({"code_id": code_id, "measure_id": m} for m in wanted)
+        study.db.table("codes").update(code_id, {"updated_at": now(), "updated_by": actor.id})
+        study.audit(actor, "update", "code", code_id, {"fields": ["measures"], "before": {"measures": before},
+                                                       "after": {"measures": wanted}})
+
+
+def subtree(study: Study, code_id: str) -> list[str]:
+    """A code's id and the ids of every code below it (any status)."""
+    rows = study.db.execute("WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT c.id FROM codes c JOIN sub "
+                            "ON c.parent_id = sub.id) SELECT id FROM sub", [code_id]).fetchall()
+    return [r[0] for r in rows]
+
+
+def codings_by_coder(study: Study, code_ids: list[str]) -> dict[str, list[int]]:
+    """The ids of the codings of these codes, by their coder's username."""
+    found: dict[str, list[int]] = {}
+    if not code_ids:
+        return found
+    rows = study.db.execute(f"SELECT u.username, k.id FROM codings k JOIN users u ON u.id = k.coder_id "
+                            f"WHERE k.code_id IN ({', '.join('?' * len(code_ids))}) ORDER BY k.id", code_ids)
+    for username, coding_id in rows.fetchall():
+        found.setdefault(username, []).append(coding_id)
+    return found
 
 
 def merge_codes(study: Study, *, source: str, target: str, by: str | User) -> int:
-    """Move every coding of `source` to `target` and retire `source`; returns codings moved."""
+    """Move every coding of `source` to `target` and retire `source`; returns codings moved.
+
+    Merging carries the codings of `source` and moves its codes under `target`: when any of those codings
+    belong to another coder, only an admin may merge (issue 13, finding 8); the audit lists the coding ids.
+    """
     if source == target:
         raise InputError("cannot merge a code into itself")
     get_code(study, source)
@@ -142,13 +204,40 @@ def merge_codes(study: Study, *, source: str, target: str, by: str | User) -> in
             raise InputError(f"cannot merge {source} into its own descendant {target}")
         ancestor = study.db.execute("SELECT parent_id FROM codes WHERE id = ?", [ancestor]).fetchone()[0]
     with study.writing(by=by, action="codebook.edit") as actor:
-        moved = study.db.execute("UPDATE codings SET code_id = ?, updated_at = ? WHERE code_id = ?",
-                                 [target, now(), source]).rowcount
+        carried = codings_by_coder(study, subtree(study, source))
+        permissions.require_owners(username=actor.username, role=actor.role, owners=carried,
+                                   what=f"merging {source} into {target}")
+        moved_ids = [r[0] for r in study.db.execute("SELECT id FROM codings WHERE code_id = ? ORDER BY id",
+                                                    [source]).fetchall()]
+        study.db.execute("UPDATE codings SET code_id = ?, updated_at = ? WHERE code_id = ?", [target, now(), source])
+        children = [r[0] for r in study.db.execute("SELECT id FROM codes WHERE parent_id = ? ORDER BY id",
+                                                   [source]).fetchall()]
         study.db.execute("UPDATE codes SET parent_id = ? WHERE parent_id = ?", [target, source])
         study.db.table("codes").update(source, {"status": "merged", "merged_into": target,
-                                          "updated_at": now(), "updated_by": actor.id})
-        study.audit(actor, "merge", "code", source, {"into": target, "codings": moved})
-    return moved
+                                                "updated_at": now(), "updated_by": actor.id})
+        study.audit(actor, "merge", "code", source, {"into": target, "codings": moved_ids,
+                                                     "coders": {u: len(ids) for u, ids in carried.items()},
+                                                     "moved_codes": children})
+    return len(moved_ids)
+
+
+def delete_code(study: Study, code_id: str, *, by: str | User) -> None:
+    """Retire a code that has no codings and no codes below it (a code with codings is merged instead)."""
+    get_code(study, code_id)
+    with study.writing(by=by, action="codebook.edit") as actor:
+        carried = codings_by_coder(study, [code_id])
+        if carried:
+            count = sum(len(ids) for ids in carried.values())
+            raise InputError(f"{code_id} has {count} coding(s): merge it into another code instead of deleting it")
+        children = study.db.execute("SELECT count(*) FROM codes WHERE parent_id = ? AND status = 'active'",
+                                    [code_id]).fetchone()[0]
+        if children:
+            raise InputError(f"{code_id} has {children} code(s) below it: move or delete them first")
+        # Open suggestions of the code are machine output nobody decided on; decided ones stay as history.
+        dropped = study.db.execute("DELETE FROM suggestions WHERE code_id = ? AND status = 'open'",
+                                   [code_id]).rowcount
+        study.db.table("codes").update(code_id, {"status": "deleted", "updated_at": now(), "updated_by": actor.id})
+        study.audit(actor, "delete", "code", code_id, {"codings": [], "open_suggestions_dropped": dropped})
 
 
 def list_measures(study: Study) -> list[dict[str, Any]]:

@@ -118,3 +118,24 @@ def restore_coding(study: Study, coding: dict[str, Any], *, by: str | User) -> i
     return add_coding(study, transcript_id=coding["transcript_id"], start=coding["start"], end=coding["end"],
                       code_id=coding["code_id"], by=by, assessment=coding["assessment"], memo=coding["memo"],
                       origin=coding["origin"], suggestion_id=coding["suggestion_id"])
+
+
+def apply_code(study: Study, *, spans: list[tuple[int, int, int]], code_id: str, by: str | User,
+               assessment: str | None = None) -> dict[str, list[Any]]:
+    """Apply one code to many (transcript_id, start, end) spans, each its own write; returns what happened.
+
+    The result lists the new coding ids ("applied"), the spans this coder had already coded with the code
+    ("already") and "(span, message)" pairs for spans refused for another reason ("failed").
+    """
+    study.actor(by, action="codings.write")  # a reviewer is refused before anything is tried
+    outcome: dict[str, list[Any]] = {"applied": [], "already": [], "failed": []}
+    for span in dict.fromkeys(spans):  # the same sentence found twice is coded once
+        transcript_id, start, end = span
+        try:
+            outcome["applied"].append(add_coding(study, transcript_id=transcript_id, start=start, end=end,
+                                                 code_id=code_id, by=by, assessment=assessment))
+        except DuplicateError:
+            outcome["already"].append(span)
+        except InputError as err:
+            outcome["failed"].append((span, str(err)))
+    return outcome

@@ -125,22 +125,27 @@ def store(study: Study, prepared: Prepared, *, participant: ParticipantInfo | No
              json.dumps(prepared.speakers, ensure_ascii=False), now(), actor.id])
         transcript_id = cursor.lastrowid
         assert transcript_id is not None  # an INSERT always sets lastrowid
-        sentence_rows = []
-        for seq, seg in enumerate(prepared.segments):
-            turn_id = study.db.execute(
-                'INSERT INTO segments (transcript_id, kind, seq, start, "end", speaker, is_interviewer, language, '
-                "t_start_ms, t_end_ms) VALUES (?, 'turn', ?, ?, ?, ?, ?, ?, ?, ?)",
-                [transcript_id, seq, seg.start, seg.end, seg.speaker, int(seg.is_interviewer), seg.language,
-                 seg.t_start_ms, seg.t_end_ms]).lastrowid
-            for s_seq, (s_start, s_end, words) in enumerate(seg.sentences):
-                sentence_rows.append({"transcript_id": transcript_id, "kind": "sentence", "turn_id": turn_id,
-                                      "seq": s_seq, "start": s_start, "end": s_end, "speaker": seg.speaker,
-                                      "is_interviewer": int(seg.is_interviewer), "language": seg.language,
-                                      "words": words})
-        study.db.table("segments").insert_all(sentence_rows, batch_size=500)
+        write_segments(study, transcript_id, prepared)
         study.audit(actor, "import", "transcript", transcript_id,
                     {"file": prepared.document.name, "sha256": prepared.sha256, "turns": len(prepared.segments)})
     return transcript_id
+
+
+def write_segments(study: Study, transcript_id: int, prepared: Prepared) -> None:
+    """Insert a prepared transcript's turns and sentences (the search index follows); call inside a write."""
+    sentence_rows = []
+    for seq, seg in enumerate(prepared.segments):
+        turn_id = study.db.execute(
+            'INSERT INTO segments (transcript_id, kind, seq, start, "end", speaker, is_interviewer, language, '
+            "t_start_ms, t_end_ms) VALUES (?, 'turn', ?, ?, ?, ?, ?, ?, ?, ?)",
+            [transcript_id, seq, seg.start, seg.end, seg.speaker, int(seg.is_interviewer), seg.language,
+             seg.t_start_ms, seg.t_end_ms]).lastrowid
+        for s_seq, (s_start, s_end, words) in enumerate(seg.sentences):
+            sentence_rows.append({"transcript_id": transcript_id, "kind": "sentence", "turn_id": turn_id,
+                                  "seq": s_seq, "start": s_start, "end": s_end, "speaker": seg.speaker,
+                                  "is_interviewer": int(seg.is_interviewer), "language": seg.language,
+                                  "words": words})
+    study.db.table("segments").insert_all(sentence_rows, batch_size=500)
 
 
 @dataclass

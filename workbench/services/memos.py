@@ -15,6 +15,7 @@ def add_memo(study: Study, *, target_type: str, target_id: str | int, body: str,
     MEMO_TARGETS.check(target_type, what="a memo's target")
     if not body.strip():
         raise InputError("the memo is empty")
+    _check_target(study, target_type, str(target_id))
     with study.writing(by=by, action="memos.write") as actor:
         memo_id = study.db.execute(
             "INSERT INTO memos (target_type, target_id, title, body, author_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -22,6 +23,19 @@ def add_memo(study: Study, *, target_type: str, target_id: str | int, body: str,
         assert memo_id is not None  # an INSERT always sets lastrowid
         study.audit(actor, "create", "memo", memo_id, {"target": f"{target_type}:{target_id}"})
     return memo_id
+
+
+# The table holding each kind of target, and the column a memo's target_id names in it.
+_TARGET_TABLES = {"transcript": ("transcripts", "id"), "code": ("codes", "id"), "coding": ("codings", "id"),
+                  "participant": ("participants", "id")}
+
+
+def _check_target(study: Study, target_type: str, target_id: str) -> None:
+    if target_type not in _TARGET_TABLES:
+        return
+    table, column = _TARGET_TABLES[target_type]
+    if not study.db.execute(f"SELECT 1 FROM {table} WHERE {column} = ?", [target_id]).fetchone():
+        raise NotFoundError(f"no {target_type} {target_id!r} to write a memo on")
 
 
 def memo_author(study: Study, memo_id: int) -> str:
@@ -35,6 +49,8 @@ def memo_author(study: Study, memo_id: int) -> str:
 
 def update_memo(study: Study, memo_id: int, *, body: str, title: str | None = None, by: str | User) -> None:
     """Edit a memo (its author or an admin)."""
+    if not body.strip():
+        raise InputError("the memo is empty (delete it instead)")
     owner = memo_author(study, memo_id)
     with study.writing(by=by, action="memos.write", owner=owner, what=f"memo {memo_id}") as actor:
         changes: dict[str, Any] = {"body": body.strip(), "updated_at": now()}
@@ -52,9 +68,21 @@ def delete_memo(study: Study, memo_id: int, *, by: str | User) -> None:
         study.audit(actor, "delete", "memo", memo_id, {})
 
 
+# What a memo is about, as a person reads it: "transcript SV01_dewi", "code Delay (barriers/delay)", …
+_ABOUT = """CASE m.target_type
+    WHEN 'study' THEN 'the study'
+    WHEN 'transcript' THEN 'transcript ' || coalesce((SELECT stem FROM transcripts WHERE id = m.target_id),
+                                                     m.target_id || ' (deleted)')
+    WHEN 'code' THEN 'code ' || coalesce((SELECT name_en || ' (' || id || ')' FROM codes WHERE id = m.target_id),
+                                         m.target_id)
+    WHEN 'participant' THEN 'participant ' || coalesce((SELECT pseudonym FROM participants WHERE id = m.target_id),
+                                                       m.target_id)
+    ELSE m.target_type || ' ' || m.target_id END"""
+
+
 def list_memos(study: Study, *, target_type: str | None = None, target_id: str | int | None = None,
                query: str | None = None) -> list[dict[str, Any]]:
-    """Memos, newest first, optionally for one target or containing a phrase."""
+    """Memos, newest first, optionally for one target or containing a phrase; `about` names the target readably."""
     where, params = [], []
     if target_type:
         where.append("m.target_type = ?")
@@ -66,8 +94,8 @@ def list_memos(study: Study, *, target_type: str | None = None, target_id: str |
         where.append("(instr(lower(m.body), lower(?)) > 0 OR instr(lower(m.title), lower(?)) > 0)")
         params += [query, query]
     cursor = study.db.execute(
-        "SELECT m.id, m.target_type, m.target_id, m.title, m.body, u.username AS author, m.created_at, m.updated_at "
-        "FROM memos m JOIN users u ON u.id = m.author_id "
+        f"SELECT m.id, m.target_type, m.target_id, {_ABOUT} AS about, m.title, m.body, u.username AS author, "
+        "m.created_at, m.updated_at FROM memos m JOIN users u ON u.id = m.author_id "
         + (f"WHERE {' AND '.join(where)} " if where else "") + "ORDER BY m.id DESC", params)
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, r)) for r in cursor.fetchall()]

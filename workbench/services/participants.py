@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from workbench.errors import InputError
+from workbench.errors import DuplicateError, InputError, NotFoundError
 from workbench.store.study import Study, User, now
 from workbench.vocab import GROUPS
 
@@ -69,6 +69,64 @@ def list_participants(study: Study) -> list[dict[str, Any]]:
     ).fetchall()
     return [{"id": r[0], "pseudonym": r[1], "participant_group": r[2], "attributes": json.loads(r[3]), "transcripts": r[4]}
             for r in rows]
+
+
+def parse_attributes(text: str) -> dict[str, str]:
+    """'key: value' or 'key=value' lines into a dict (what the Import and Transcripts pages take)."""
+    attributes = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        for sep in ("=", ":", "："):
+            if sep in line:
+                key, value = line.split(sep, 1)
+                if not key.strip():
+                    raise InputError(f"attribute line {number} has no name before {sep!r}")
+                attributes[key.strip()] = value.strip()
+                break
+        else:
+            raise InputError(f"attribute line {number} needs 'key: value'")
+    return attributes
+
+
+def format_attributes(attributes: dict[str, Any]) -> str:
+    """A participant's attributes as the 'key: value' lines parse_attributes reads back."""
+    return "\n".join(f"{key}: {value}" for key, value in attributes.items())
+
+
+def update_participant(study: Study, participant_id: int, *, by: str | User, pseudonym: str | None = None,
+                       group: str | None = None, attributes: dict[str, Any] | None = None) -> None:
+    """Change a participant's pseudonym, group or attributes; audited with before and after."""
+    study.actor(by, action="transcripts.import")  # refused even when nothing would change
+    row = study.db.execute("SELECT pseudonym, participant_group, attributes FROM participants WHERE id = ?",
+                           [participant_id]).fetchone()
+    if row is None:
+        raise NotFoundError(f"no participant with id {participant_id}")
+    before = {"pseudonym": row[0], "participant_group": row[1], "attributes": json.loads(row[2])}
+    after = dict(before)
+    if pseudonym is not None:
+        if not pseudonym.strip():
+            raise InputError("a participant needs a pseudonym")
+        after["pseudonym"] = pseudonym.strip()
+    if group is not None:
+        after["participant_group"] = GROUPS.check(group)
+    if attributes is not None:
+        after["attributes"] = {str(k).strip(): v for k, v in attributes.items() if str(k).strip()}
+    changed = sorted(k for k in after if after[k] != before[k])
+    if not changed:
+        return
+    with study.writing(by=by, action="transcripts.import") as actor:
+        if "pseudonym" in changed and study.db.execute(
+                "SELECT 1 FROM participants WHERE pseudonym = ? AND id != ?", [after["pseudonym"], participant_id]
+        ).fetchone():
+            raise DuplicateError(f"another participant is already called {after['pseudonym']!r}")
+        study.db.execute(
+            "UPDATE participants SET pseudonym = ?, participant_group = ?, attributes = ? WHERE id = ?",
+            [after["pseudonym"], after["participant_group"],
+             json.dumps(after["attributes"], ensure_ascii=False, default=str), participant_id])
+        study.audit(actor, "update", "participant", participant_id,
+                    {"fields": changed, "before": {k: before[k] for k in changed},
+                     "after": {k: after[k] for k in changed}})
 
 
 def load_manifest(path: str | Path) -> dict[str, dict[str, Any]]:

@@ -118,20 +118,24 @@ def search(study: Study, query: str, *, filters: SearchFilters | None = None, li
     total = study.db.execute(f"{with_tree}SELECT count(*) {body}", params).fetchone()[0]
     rows = study.db.execute(
         f"{with_tree}SELECT s.id, t.id, t.stem, p.pseudonym, coalesce(p.participant_group, 'unknown'), s.language, "
-        f"turn.seq + 1, s.speaker, s.start, s.\"end\", max(s.start - ?, 0) AS w0, "
-        f"substr(t.text, max(s.start - ?, 0) + 1, s.\"end\" - max(s.start - ?, 0) + ?) "
-        f"{body} ORDER BY t.stem, s.start LIMIT ?", [width, width, width, width] + params + [limit]).fetchall()
+        f"turn.seq + 1, s.speaker, s.start, s.\"end\", turn.start, turn.\"end\", "
+        f"max(s.start - ?, coalesce(turn.start, 0)) AS w0, "
+        f"substr(t.text, max(s.start - ?, coalesce(turn.start, 0)) + 1, "
+        f"min(s.\"end\" + ?, coalesce(turn.\"end\", s.\"end\" + ?)) - max(s.start - ?, coalesce(turn.start, 0))) "
+        f"{body} ORDER BY t.stem, s.start LIMIT ?", [width] * 5 + params + [limit]).fetchall()
     hits: list[dict[str, Any]] = []
-    for sid, tid, stem, who, group, lang, turn, speaker, s_start, s_end, w0, window in rows:
+    for sid, tid, stem, who, group, lang, turn, speaker, s_start, s_end, t_start, t_end, w0, window in rows:
         sentence = window[s_start - w0:s_end - w0]
         spans = _locate(sentence, query, mode=mode, terms=terms) or [(0, len(sentence))]
         for a, b in spans:
             start, end = s_start + a, s_start + b
+            # The window holds the turn's text only, so the context never runs into the next speaker.
             left, match, right = context(window, start - w0, end - w0, width=width)
             hits.append({"transcript": stem, "transcript_id": tid, "participant": who, "group": group,
                          "language": lang, "turn": turn, "speaker": speaker, "segment_id": sid,
                          "start": start, "end": end, "left": left, "match": match, "right": right,
-                         "line": f"{left}[{match}]{right}"})
+                         "line": f"{left}[{match}]{right}", "sentence_start": s_start, "sentence_end": s_end,
+                         "turn_start": t_start, "turn_end": t_end})
     return SearchResult(hits=hits, sentences=total, mode=mode, terms=terms)
 
 
@@ -157,3 +161,18 @@ def context(text: str, start: int, end: int, *, width: int = DEFAULT_WIDTH) -> t
     if end + width < len(text):
         right += "…"
     return left, text[start:end].replace("\n", " "), right
+
+
+# How much of the text around a hit "code all hits" codes: NVivo's spread to narrow context / paragraph.
+HIT_UNITS = {"sentence": "the sentence holding each hit", "match": "the matched words only",
+             "turn": "the whole speaker turn"}
+
+
+def hit_spans(hits: list[dict[str, Any]], *, unit: str = "sentence") -> list[tuple[int, int, int]]:
+    """(transcript_id, start, end) of each hit's matched words, sentence or turn, in order, without repeats."""
+    if unit not in HIT_UNITS:
+        raise InputError(f"unit must be one of {', '.join(HIT_UNITS)}, not {unit!r}")
+    keys = {"match": ("start", "end"), "sentence": ("sentence_start", "sentence_end"),
+            "turn": ("turn_start", "turn_end")}[unit]
+    spans = [(h["transcript_id"], h[keys[0]], h[keys[1]]) for h in hits if h[keys[0]] is not None]
+    return list(dict.fromkeys(spans))

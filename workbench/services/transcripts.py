@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from workbench.errors import InputError, NotFoundError
-from workbench.store.study import Study
+from workbench.store.study import Study, User
 
 
 def resolve_transcript(study: Study, ref: str | int) -> int:
@@ -102,3 +102,34 @@ def turn_at(study: Study, transcript_id: int, offset: int) -> int:
     row = study.db.execute("SELECT seq FROM segments WHERE transcript_id = ? AND kind = 'turn' AND start <= ? "
                            "ORDER BY start DESC LIMIT 1", [transcript_id, offset]).fetchone()
     return row[0] if row else 0
+
+
+def delete_transcript(study: Study, transcript_id: int, *, by: str | User) -> dict[str, Any]:
+    """Delete a transcript with its segments, codings, suggestions and memos (admins only); returns the counts."""
+    found = transcript(study, transcript_id) if study.db.execute(
+        "SELECT 1 FROM transcripts WHERE id = ?", [transcript_id]).fetchone() else None
+    if found is None:
+        raise NotFoundError(f"no transcript with id {transcript_id}")
+    with study.writing(by=by, action="transcripts.delete") as actor:
+        codings = rows_of(study, "SELECT k.id, u.username FROM codings k JOIN users u ON u.id = k.coder_id "
+                                 "WHERE k.transcript_id = ? ORDER BY k.id", [transcript_id])
+        coding_ids = [r["id"] for r in codings]
+        memos = study.db.execute(
+            "DELETE FROM memos WHERE (target_type = 'transcript' AND target_id = ?) OR (target_type = 'coding' AND "
+            "target_id IN (SELECT CAST(id AS TEXT) FROM codings WHERE transcript_id = ?))",
+            [str(transcript_id), transcript_id]).rowcount
+        suggestions = study.db.execute("SELECT count(*) FROM suggestions WHERE transcript_id = ?",
+                                       [transcript_id]).fetchone()[0]
+        # Codings before suggestions (a coding may point at the suggestion it came from); segments cascade.
+        study.db.execute("DELETE FROM codings WHERE transcript_id = ?", [transcript_id])
+        study.db.execute("DELETE FROM suggestions WHERE transcript_id = ?", [transcript_id])
+        study.db.execute("DELETE FROM segments WHERE transcript_id = ? AND kind = 'sentence'", [transcript_id])
+        study.db.execute("DELETE FROM transcripts WHERE id = ?", [transcript_id])
+        counts = {"codings": len(coding_ids), "suggestions": suggestions, "memos": memos}
+        coders: dict[str, int] = {}
+        for r in codings:
+            coders[r["username"]] = coders.get(r["username"], 0) + 1
+        study.audit(actor, "delete", "transcript", transcript_id,
+                    {"file": found["source_name"], "sha256": found["sha256"], **counts, "coding_ids": coding_ids,
+                     "coders": coders})
+    return counts

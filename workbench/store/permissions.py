@@ -6,11 +6,13 @@ from workbench.vocab import ROLES as ROLE_VOCABULARY
 ROLES = ROLE_VOCABULARY.values
 
 # Every action a role can be granted. Reading needs no action: every logged-in user reads.
-ACTIONS = ("users.manage", "study.configure", "transcripts.import", "codebook.edit",
+ACTIONS = ("users.manage", "study.configure", "transcripts.import", "transcripts.delete", "codebook.edit",
            "codings.write", "memos.write", "suggestions.decide", "suggestions.generate", "others.change")
 
 # An action not listed for a role is refused; reviewers only read. "others.change" is the right to change
-# or remove what another user wrote (their codings, memos): admins only.
+# or remove what another user wrote (their codings, memos), including through a codebook operation that
+# carries their codings (merging, moving or deleting a code): admins only. Deleting a transcript takes every
+# coder's work with it: admins only.
 _ALLOWED: dict[str, frozenset[str]] = {
     "admin": frozenset(ACTIONS),
     "coder": frozenset(
@@ -41,3 +43,11 @@ def require_owner(*, username: str, role: str, owner: str, what: str) -> None:
     """Raise PermissionDenied unless the user owns `what` or may change others' work."""
     if not may_change(username=username, role=role, owner=owner):
         raise PermissionDenied(f"{what} belongs to {owner}; only they or an admin may change it")
+
+
+def require_owners(*, username: str, role: str, owners: dict[str, list[int]], what: str) -> None:
+    """Raise PermissionDenied unless the user may change work of every owner (owner → ids of their items)."""
+    others = {owner: ids for owner, ids in owners.items() if not may_change(username=username, role=role, owner=owner)}
+    if others:
+        whose = ", ".join(f"{len(ids)} by {owner}" for owner, ids in sorted(others.items()))
+        raise PermissionDenied(f"{what} would change other coders' work ({whose}); only an admin may do that")

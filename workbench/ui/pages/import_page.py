@@ -10,26 +10,17 @@ import streamlit as st
 
 from workbench.errors import WorkbenchError
 from workbench.services.importing import Prepared, prepare, store
-from workbench.services.participants import ParticipantInfo, list_participants
+from workbench.services.participants import ParticipantInfo, list_participants, parse_attributes
+from workbench.store.study import Study, User
 from workbench.text.readers import READERS, supported
 from workbench.ui import session
+from workbench.ui.safe import md
 from workbench.vocab import GROUPS, LANGUAGES
 
 
-def parse_attributes(text: str) -> dict[str, str]:
-    """'key: value' or 'key=value' lines into a dict."""
-    attributes = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        for sep in ("=", ":"):
-            if sep in line:
-                key, value = line.split(sep, 1)
-                attributes[key.strip()] = value.strip()
-                break
-        else:
-            raise WorkbenchError(f"attribute line {number} needs 'key: value'")
-    return attributes
+def name_once(name: str, message: str) -> str:
+    """A message about a file that names it once (errors from the library often name it already)."""
+    return message if name in message else f"{name}: {message}"
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -45,7 +36,12 @@ def render() -> None:
     st.title("Import transcripts")
     st.caption("Nothing is written to the study until you press Import. Each file is imported on its own: "
                "a file with a problem is skipped and reported.")
-    uploads = st.file_uploader("Transcript files", type=list(READERS), accept_multiple_files=True)
+    for ok, message in st.session_state.pop("import_results", []):
+        (st.success if ok else st.error)(md(message))
+    # A new key after each import empties the uploader (and with it the Import button).
+    round_ = st.session_state.get("import_round", 0)
+    uploads = st.file_uploader("Transcript files", type=list(READERS), accept_multiple_files=True,
+                               key=f"uploads_{round_}")
     if not uploads:
         st.info(f"Upload {supported()} files (UTF-8, UTF-16, Big5/Big5-HKSCS or GB18030).")
         return
@@ -54,30 +50,39 @@ def render() -> None:
     for upload in uploads:
         data = upload.getvalue()
         digest = hashlib.sha256(data).hexdigest()
-        with st.expander(f"{upload.name}", expanded=len(uploads) <= 3):
+        with st.expander(md(upload.name), expanded=len(uploads) <= 3):
             settings = _file_settings(upload.name, digest, known)
             try:
-                with st.spinner(f"Reading {upload.name}…"):
+                with st.spinner(f"Reading {md(upload.name)}…"):
                     prepared = _prepare_cached(upload.name, digest, data, settings["language"], settings["interviewer"])
             except WorkbenchError as err:
-                st.error(str(err))
+                st.error(md(name_once(upload.name, str(err))))
                 continue
             _preview(prepared)
             plans.append((upload, prepared, settings))
     if not plans:
         return
     if st.button(f"Import {len(plans)} file(s)", type="primary"):
-        progress = st.progress(0.0, text="Importing…")
-        for number, (upload, prepared, settings) in enumerate(plans, start=1):
-            try:
-                who = (ParticipantInfo(settings["pseudonym"], settings["group"], parse_attributes(settings["attributes"]))
-                       if settings["pseudonym"].strip() else None)
-                tid = store(study, prepared, participant=who, by=user,
-                            interview_date=settings["date"] or None, interviewer_name=settings["interviewer_name"] or None)
-                st.success(f"{upload.name}: imported as transcript {tid}.")
-            except WorkbenchError as err:
-                st.error(f"{upload.name}: {err}")
-            progress.progress(number / len(plans), text=f"Imported {number} of {len(plans)}")
+        st.session_state["import_results"] = _import(study, user, plans)
+        st.session_state["import_round"] = round_ + 1
+        st.rerun()
+
+
+def _import(study: Study, user: User, plans: list[tuple[Any, Prepared, dict[str, Any]]]) -> list[tuple[bool, str]]:
+    """Store each planned file in its own transaction; (ok, message) per file."""
+    results = []
+    progress = st.progress(0.0, text="Importing…")
+    for number, (upload, prepared, settings) in enumerate(plans, start=1):
+        try:
+            who = (ParticipantInfo(settings["pseudonym"], settings["group"], parse_attributes(settings["attributes"]))
+                   if settings["pseudonym"].strip() else None)
+            tid = store(study, prepared, participant=who, by=user,
+                        interview_date=settings["date"] or None, interviewer_name=settings["interviewer_name"] or None)
+            results.append((True, f"{upload.name}: imported as transcript {tid}."))
+        except WorkbenchError as err:
+            results.append((False, name_once(upload.name, str(err))))
+        progress.progress(number / len(plans), text=f"Imported {number} of {len(plans)}")
+    return results
 
 
 def _file_settings(name: str, digest: str, known: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -109,9 +114,9 @@ def _preview(prepared: Prepared) -> None:
     st.markdown(f"**{summary['format']}**, {summary['encoding']}, language **{summary['language']}**, "
                 f"{summary['characters']:,} characters, {summary['turns']} turns, {summary['sentences']} sentences")
     speakers = ", ".join(f"{k} ({v} turns)" for k, v in summary["speakers"].items()) or "none found"
-    st.markdown(f"Speakers: {speakers}. Interviewer: **{summary['interviewer'] or 'unknown'}**")
+    st.markdown(f"Speakers: {md(speakers)}. Interviewer: **{md(summary['interviewer'] or 'unknown')}**")
     for warning in summary["warnings"]:
-        st.warning(warning)
+        st.warning(md(warning))
     text = prepared.document.text
     st.dataframe(pd.DataFrame([{"speaker": s.speaker, "language": s.language, "interviewer": s.is_interviewer,
                                 "text": text[s.start:s.end][:160]} for s in prepared.segments[:12]]),

@@ -4,16 +4,18 @@ import pandas as pd
 import streamlit as st
 
 from workbench.services import transcripts
-from workbench.ui import session
+from workbench.ui import session, transcript_edit
 from workbench.ui.pages import script_for
+from workbench.ui.writes import show_done
 from workbench.vocab import GROUPS, LANGUAGES
 
 
 def render() -> None:
     """Render the transcripts list."""
-    session.require_user()
+    user = session.require_user()
     study = session.study()
     st.title("Transcripts")
+    show_done(transcript_edit.DONE)
     cols = st.columns(3)
     group = cols[0].selectbox("Participant group", ["all", *GROUPS.values])
     language = cols[1].selectbox("Language", ["all", *LANGUAGES.values],
@@ -42,6 +44,21 @@ def render() -> None:
     chosen = st.selectbox("Transcript", [r["stem"] for r in rows])
     if st.button("Open in coding", type="primary"):
         st.switch_page(script_for("coding"), query_params={"transcript": chosen})
+    if not user.may("transcripts.import"):
+        return
+    chosen_id = next(r["id"] for r in rows if r["stem"] == chosen)
+    st.divider()
+    sections = ["Participants", "Correct the text"]
+    if user.may("transcripts.delete"):
+        sections.append("Delete transcript")
+    tabs = st.tabs(sections)
+    with tabs[0]:
+        transcript_edit.participants_section(study, user)
+    with tabs[1]:
+        transcript_edit.correction_section(study, user, chosen_id)
+    if len(tabs) > 2:
+        with tabs[2]:
+            transcript_edit.delete_section(study, user, chosen_id)
 
 
 if __name__ == "__main__":  # run by st.navigation as a page script; importing it has no effect

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from workbench.errors import InputError, NotFoundError
-from workbench.services.agreement.report import compared, coding_spans
+from workbench.services.agreement.report import coding_spans, compared
 from workbench.services.agreement.units import unit_table
 from workbench.services.codes import TREE_CTE
 from workbench.services.coding import add_coding, remove_coding

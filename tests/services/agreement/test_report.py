@@ -33,7 +33,7 @@ def reference_values(study: Study, unit: str) -> tuple[list[str], dict[str, np.n
         else:
             units += [(tid, i, i + 1) for i in range(length)]
     index = {}
-    for n, (tid, s, _e) in enumerate(units):
+    for n, (tid, _s, _e) in enumerate(units):
         index.setdefault(tid, []).append(n)
     values = {code: np.zeros((2, len(units)), dtype=bool) for code in codes}
     for coder, tid, start, end, code in codings:

@@ -63,7 +63,8 @@ def mark_done(study: Study, transcript_id: int, *, by: str | User, coder: str | 
 
 def assignments(study: Study, *, transcript_id: int | None = None, coder: str | None = None) -> list[dict[str, Any]]:
     """Assignments and done marks: transcript, coder, blind, who assigned it when, when it was marked done."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     if transcript_id is not None:
         where.append("a.transcript_id = ?")
         params.append(transcript_id)

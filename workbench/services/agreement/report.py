@@ -144,7 +144,8 @@ def agreement(study: Study, *, coders: list[str] | None = None, unit: str = "seg
 def agreement_table(result: Agreement) -> pd.DataFrame:
     """One row per code (first 'overall'): units, percent, α and κ per pair, over coded units and all units."""
     rows = []
-    entries = [("overall", "All codes (pooled)", result.overall, result.overall_all_units, {})]
+    entries: list[tuple[str, str, Figures, Figures, dict[str, int]]] = [
+        ("overall", "All codes (pooled)", result.overall, result.overall_all_units, {})]
     entries += [(c.code, c.name_en, c.coded, c.all_units, c.applied) for c in result.codes]
     for code, name, coded, every, applied in entries:
         row: dict[str, Any] = {"code": code, "name": name, "unit": result.unit, "units": int(coded.units),

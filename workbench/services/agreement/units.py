@@ -46,7 +46,7 @@ class UnitTable:
     @property
     def touched(self) -> NDArray[np.bool_]:
         """Units some rater applied some code to (units no rater touched are False)."""
-        return self.values.any(axis=(0, 2))
+        return np.asarray(self.values.any(axis=(0, 2)), dtype=bool)
 
 
 def check_unit(unit: str) -> str:

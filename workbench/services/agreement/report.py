@@ -144,11 +144,12 @@ def agreement(study: Study, *, coders: list[str] | None = None, unit: str = "seg
 def agreement_table(result: Agreement) -> pd.DataFrame:
     """One row per code (first 'overall'): units, percent, α and κ per pair, over coded units and all units."""
     rows = []
-    entries: list[tuple[str, str, Figures, Figures, dict[str, int]]] = [
-        ("overall", "All codes (pooled)", result.overall, result.overall_all_units, {})]
-    entries += [(c.code, c.name_en, c.coded, c.all_units, c.applied) for c in result.codes]
-    for code, name, coded, every, applied in entries:
-        row: dict[str, Any] = {"code": code, "name": name, "unit": result.unit, "units": int(coded.units),
+    entries: list[tuple[str, str, str, Figures, Figures, dict[str, int]]] = [
+        ("overall", "All codes (pooled)", "所有編碼（合併）", result.overall, result.overall_all_units, {})]
+    entries += [(c.code, c.name_en, c.name_zh, c.coded, c.all_units, c.applied) for c in result.codes]
+    for code, name, name_zh, coded, every, applied in entries:
+        row: dict[str, Any] = {"code": code, "name": name, "name_zh": name_zh, "unit": result.unit,
+                               "units": int(coded.units),
                                "percent": coded.percent, "alpha": coded.alpha}
         row.update({f"kappa {pair}": value for pair, value in coded.kappa.items()})
         row.update({"units (with uncoded)": int(every.units), "percent (with uncoded)": every.percent,

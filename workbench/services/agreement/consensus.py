@@ -133,13 +133,14 @@ def _sources(study: Study, *, transcript_id: int, code_id: str, start: int, end:
 
 def resolve(study: Study, *, transcript_id: int, code_id: str, start: int, end: int, how: str, by: str | User,
             coders: list[str], coder: str | None = None, span: tuple[int, int] | None = None,
-            new_code: str | None = None, assessment: str | None = None, memo: str | None = None,
-            note: str | None = None) -> int:
+            passage: str | None = None, new_code: str | None = None, assessment: str | None = None,
+            memo: str | None = None, note: str | None = None) -> int:
     """Settle the disagreement on a passage; returns the resolution's id.
 
     how: 'chosen' takes `coder`'s codings there (none: the code does not apply), 'merged' joins every
-    coder's codings there into one, 'written' adds a consensus coding of `span` (default: the passage)
-    with `new_code` (default: the code in question), 'uncoded' decides the code does not apply.
+    coder's codings there into one, 'written' adds a consensus coding of `span` (or of the text `passage`,
+    found nearest the disagreement; default: the disputed passage) with `new_code` (default: the code in
+    question), 'uncoded' decides the code does not apply.
     """
     if how not in HOW:
         raise InputError(f"resolve by one of {', '.join(HOW)}, not {how!r}")
@@ -162,7 +163,7 @@ def resolve(study: Study, *, transcript_id: int, code_id: str, start: int, end: 
                          max(k["end"] for k in sources), memo=memo,
                          assessment=assessment if assessment is not None or len(found) != 1 else found.pop())]
         elif how == "written":
-            s, e = span or (start, end)
+            s, e = span or (locate(study, transcript_id, passage, near=start) if passage else (start, end))
             made = [_put(study, transcript_id, new_code or code_id, s, e, assessment=assessment, memo=memo)]
         covered = [start, end, *(p for m in made for p in m[:2]), *(p for k in sources for p in (k["start"], k["end"]))]
         resolution = _record(study, actor, transcript_id=transcript_id, code_id=code_id, start=min(covered),
@@ -171,6 +172,21 @@ def resolve(study: Study, *, transcript_id: int, code_id: str, start: int, end: 
         study.audit(actor, "resolve", "disagreement", resolution, {"transcript": transcript_id, "code": code_id,
                                                                    "how": kind, "codings": len(made)})
     return resolution
+
+
+def locate(study: Study, transcript_id: int, passage: str, *, near: int) -> tuple[int, int]:
+    """The span of a passage of the transcript, the occurrence nearest a position (InputError if absent)."""
+    text, passage = transcript_text(study, transcript_id), passage.strip()
+    if not passage:
+        raise InputError("the consensus passage is empty")
+    found, at = [], text.find(passage)
+    while at >= 0:
+        found.append(at)
+        at = text.find(passage, at + 1)
+    if not found:
+        raise InputError("the consensus passage must be text of this transcript (copy it from the passage shown)")
+    best = min(found, key=lambda a: abs(a - near))
+    return best, best + len(passage)
 
 
 def adopt_agreements(study: Study, *, by: str | User, coders: list[str] | None = None,

@@ -9,6 +9,7 @@ import streamlit as st
 from workbench.errors import WorkbenchError
 from workbench.services.codes import add_code, list_codes, list_measures, merge_codes, update_code
 from workbench.ui import session
+from workbench.ui.codebook_history import history_section
 
 
 def render() -> None:
@@ -26,6 +27,8 @@ def render() -> None:
     if user.may("codebook.edit"):
         st.divider()
         _editor(study, user, codes)
+    st.divider()
+    history_section(study)
 
 
 def matches(code: dict[str, Any], query: str) -> bool:

@@ -225,7 +225,7 @@ def chart_csv(chart: alt.TopLevelMixin) -> bytes:
 ALPHA_BANDS = {"below 0.667": "#c62828", "0.667 to 0.8: tentative": "#f9a825", "0.8 or more: reliable": "#2e7d32"}
 
 
-def agreement_chart(table: pd.DataFrame, *, lang: str = "en", title: str) -> alt.LayerChart:
+def agreement_chart(table: pd.DataFrame, *, lang: str = "en", title: str) -> alt.TopLevelMixin:
     """Bars of Krippendorff's α per code, each labelled with the units every coder applied it to, and guide lines.
 
     `table` is agreement_table(...) (its 'overall' row is left out); codes whose α is undefined (no

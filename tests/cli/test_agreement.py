@@ -93,3 +93,16 @@ def test_codebook_history(demo_copy):
     assert "v1" in result.output and "admin" in result.output
     data = json.loads(run("codebook", "history", demo_copy, "--json").output)
     assert [v["version"] for v in data] == [1] and data[0]["author"] == "admin"
+
+
+def test_report_counts_the_consensus_layer_when_asked(demo_copy):
+    from workbench.services.agreement import adopt_agreements
+
+    empty = json.loads(run("report", demo_copy, "--layer", "consensus", "--json").output)
+    assert empty == []
+    with Study.open(demo_copy) as study:
+        added = adopt_agreements(study, by="chan")
+    rows = json.loads(run("report", demo_copy, "--layer", "consensus", "--json").output)
+    assert sum(r["codings"] for r in rows) == added > 0
+    everyone = json.loads(run("report", demo_copy, "--json").output)
+    assert sum(r["codings"] for r in everyone) == 545  # the coders' own codings, consensus left out

@@ -12,10 +12,11 @@ from workbench.services.agreement import agreement, agreement_table, assign, ass
 from workbench.services.agreement.assignments import coders_done, done_by_all
 from workbench.services.charts import agreement_chart
 from workbench.services.transcripts import transcript_choices
-from workbench.ui import session
+from workbench.ui import flash, session
 from workbench.ui.analysis_view import download_buttons, label_language, table_downloads
 from workbench.ui.safe import md
 
+FLASH = "agreement_flash"
 UNIT_LABELS = {"segment": "Sentences", "character": "Characters"}
 EXPLAINED = (
     "**How to read this.** Each transcript is cut into units (sentences, or single characters). For every code, "
@@ -33,9 +34,7 @@ def render() -> None:
     user = session.require_user()
     study = session.study()
     st.title("Agreement")
-    flash = st.session_state.pop("agreement_flash", None)
-    if flash:
-        st.success(md(flash))
+    flash.show(FLASH)
     _figures(study)
     st.divider()
     _assignments(study, user)
@@ -59,7 +58,7 @@ def _figures(study: Any) -> None:
     try:
         result = agreement(study, coders=coders, unit=unit, transcripts=picked or None)
     except WorkbenchError as err:
-        st.warning(str(err))
+        st.warning(md(err))
         return
     table = agreement_table(result)
     noun = "sentences" if unit == "segment" else "characters"
@@ -100,7 +99,8 @@ def _assignments(study: Any, user: Any) -> None:
             left, right = st.columns([4, 1])
             left.text(f"{row['transcript']}" + (" (blind)" if row["blind"] else ""))
             if right.button("Mark done", key=f"done_{row['transcript_id']}", icon=":material/task_alt:"):
-                _run(lambda r=row: mark_done(study, r["transcript_id"], by=user), f"{row['transcript']} marked done.")
+                flash.run_then_rerun(lambda r=row: mark_done(study, r["transcript_id"], by=user),
+                                     f"{row['transcript']} marked done.", key=FLASH)
     if rows:
         st.dataframe(pd.DataFrame(rows).drop(columns=["transcript_id"]).assign(blind=lambda f: f["blind"].astype(bool)),
                      hide_index=True, width="stretch")
@@ -119,18 +119,8 @@ def _assign_form(study: Any, user: Any) -> None:
         who = st.multiselect("Coders", coders)
         blind = st.checkbox("Blind: each coder sees only their own codings until done", value=True)
         if st.form_submit_button("Assign"):
-            _run(lambda: [assign(study, tid, coders=who, by=user, blind=blind) for tid in picked],
-                 f"Assigned {len(picked)} transcript(s) to {', '.join(who)}.")
-
-
-def _run(action: Any, message: str) -> None:
-    try:
-        action()
-    except WorkbenchError as err:
-        st.error(str(err))
-        return
-    st.session_state["agreement_flash"] = message
-    st.rerun()
+            flash.run_then_rerun(lambda: [assign(study, tid, coders=who, by=user, blind=blind) for tid in picked],
+                 f"Assigned {len(picked)} transcript(s) to {', '.join(who)}.", key=FLASH)
 
 
 if __name__ == "__main__":  # run by st.navigation as a page script; importing it has no effect

@@ -10,10 +10,11 @@ from workbench.errors import WorkbenchError
 from workbench.services.agreement import adopt_agreements, consensus_counts, disagreements, resolve
 from workbench.services.agreement.assignments import coders_done
 from workbench.services.codes import list_codes
-from workbench.ui import session
+from workbench.ui import flash, session
 from workbench.ui.safe import md, md_quote
 from workbench.vocab import ASSESSMENTS
 
+FLASH = "disagreements_flash"
 WAYS = {"merged": "Merge the coders' codings into one", "written": "Write a consensus coding",
         "uncoded": "The code does not apply here"}
 
@@ -26,9 +27,7 @@ def render() -> None:
     st.caption("Passages of double-coded, finished transcripts where the coders differ on a code (units: sentences; "
                "neighbouring sentences with the same difference form one passage). Each decision is kept with who "
                "made it and the codings it came from; the result is the consensus layer the analysis pages can count.")
-    flash = st.session_state.pop("disagreements_flash", None)
-    if flash:
-        st.success(md(flash))
+    flash.show(FLASH)
     finished = coders_done(study)
     if len(finished) < 2:
         st.info("Nothing to compare yet: two or more coders must mark the same transcript done (Agreement page).")
@@ -45,7 +44,7 @@ def render() -> None:
     try:
         queue = disagreements(study, coders=coders, transcripts=stems or None, codes=codes or None)
     except WorkbenchError as err:
-        st.warning(str(err))
+        st.warning(md(err))
         return
     counts = consensus_counts(study)
     metrics = st.columns(3)
@@ -54,8 +53,8 @@ def render() -> None:
     metrics[2].metric("Consensus codings", counts["codings"])
     if st.button("Adopt the agreed passages into the consensus layer", icon=":material/done_all:",
                  help="Every passage all compared coders coded with the same code becomes one consensus coding."):
-        _run(lambda: adopt_agreements(study, coders=coders, transcripts=stems or None, by=user),
-             "Agreed passages adopted into the consensus layer.")
+        flash.run_then_rerun(lambda: adopt_agreements(study, coders=coders, transcripts=stems or None, by=user),
+             "Agreed passages adopted into the consensus layer.", key=FLASH)
     if not queue.items:
         st.success("No unresolved disagreements for these filters.")
         return
@@ -104,22 +103,12 @@ def _item(study: Any, user: Any, item: dict[str, Any], coders: list[str]) -> Non
         note = st.text_input("Note on the decision (optional)", key=f"note_{key}")
         if st.form_submit_button("Resolve", type="primary"):
             way, _, coder = how.partition(":")
-            _run(lambda: resolve(study, transcript_id=item["transcript_id"], code_id=item["code_id"],
+            flash.run_then_rerun(lambda: resolve(study, transcript_id=item["transcript_id"], code_id=item["code_id"],
                                  start=item["start"], end=item["end"], how=way, coder=coder or None, coders=coders,
                                  passage=passage if way == "written" else None, new_code=code,
                                  assessment=assessment if way == "written" else None,
                                  memo=memo if way == "written" else None, note=note, by=user),
-                 f"Resolved: {item['name_en']} in {item['transcript']} ({ways[how]}).")
-
-
-def _run(action: Any, message: str) -> None:
-    try:
-        action()
-    except WorkbenchError as err:
-        st.error(str(err))
-        return
-    st.session_state["disagreements_flash"] = message
-    st.rerun()
+                 f"Resolved: {item['name_en']} in {item['transcript']} ({ways[how]}).", key=FLASH)
 
 
 if __name__ == "__main__":  # run by st.navigation as a page script; importing it has no effect

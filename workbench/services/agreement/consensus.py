@@ -67,6 +67,14 @@ def _resolutions(study: Study, transcript_ids: list[int]) -> list[dict[str, Any]
                           f"WHERE r.transcript_id IN ({marks}) ORDER BY r.id", transcript_ids)
 
 
+def _by_place(rows: list[dict[str, Any]]) -> dict[tuple[int, str], list[dict[str, Any]]]:
+    """Rows grouped by (transcript, code), so each passage looks only at its own."""
+    grouped: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault((row["transcript_id"], row["code_id"]), []).append(row)
+    return grouped
+
+
 def _below(study: Study, codes: list[str]) -> set[str]:
     """The codes given and every code under them."""
     rows = study.db.execute(f"WITH RECURSIVE {TREE_CTE} SELECT id, path FROM tree").fetchall()
@@ -81,8 +89,8 @@ def disagreements(study: Study, *, coders: list[str] | None = None, transcripts:
     table = unit_table(study, coding_spans(study, coders=chosen, transcript_ids=ids), raters=chosen,
                        transcript_ids=ids, unit="segment")
     wanted = _below(study, codes) if codes else None
-    codings = _codings(study, ids, chosen)
-    decided = _resolutions(study, ids)
+    codings = _by_place(_codings(study, ids, chosen))
+    decided = _by_place(_resolutions(study, ids))
     names = dict(study.db.execute("SELECT id, name_en FROM codes").fetchall())
     texts: dict[int, str] = {}
     items: list[dict[str, Any]] = []
@@ -94,15 +102,13 @@ def disagreements(study: Study, *, coders: list[str] | None = None, transcripts:
         differs = np.flatnonzero(~np.all(column == column[0], axis=0))
         for run in _runs(differs, column, table.places):
             tid, start, end = table.places[run[0]][0], table.places[run[0]][1], table.places[run[-1]][2]
-            settled = [r for r in decided if r["transcript_id"] == tid and r["code_id"] == code
-                       and r["start"] < end and start < r["end"]]
+            settled = [r for r in decided.get((tid, code), []) if r["start"] < end and start < r["end"]]
             resolved += bool(settled)
             if settled and not include_resolved:
                 continue
             if tid not in texts:
                 texts[tid] = transcript_text(study, tid)
-            found = [k for k in codings if k["transcript_id"] == tid and k["code_id"] == code
-                     and k["start"] < end and start < k["end"]]
+            found = [k for k in codings.get((tid, code), []) if k["start"] < end and start < k["end"]]
             items.append({"transcript_id": tid, "transcript": stems[tid], "code_id": code,
                           "name_en": names.get(code, code), "start": start, "end": end,
                           "passage": texts[tid][start:end],
@@ -198,15 +204,14 @@ def adopt_agreements(study: Study, *, by: str | User, coders: list[str] | None =
     with study.writing(by=actor, action="codings.resolve") as actor:
         table = unit_table(study, coding_spans(study, coders=chosen, transcript_ids=ids), raters=chosen,
                            transcript_ids=ids, unit="segment")
-        codings = _codings(study, ids, chosen)
+        codings = _by_place(_codings(study, ids, chosen))
         layer = consensus_account(study).id
         added = 0
         for index, code in enumerate(table.codes):
             column = table.values[:, :, index]
             for run in _runs(np.flatnonzero(column.all(axis=0)), column, table.places):
                 tid, start, end = table.places[run[0]][0], table.places[run[0]][1], table.places[run[-1]][2]
-                sources = [k for k in codings if k["transcript_id"] == tid and k["code_id"] == code
-                           and k["start"] < end and start < k["end"]]
+                sources = [k for k in codings.get((tid, code), []) if k["start"] < end and start < k["end"]]
                 s = max(start, min(k["start"] for k in sources))
                 e = min(end, max(k["end"] for k in sources))
                 if study.db.execute('SELECT 1 FROM codings WHERE coder_id = ? AND transcript_id = ? AND code_id = ? '

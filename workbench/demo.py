@@ -8,6 +8,7 @@ from pathlib import Path
 
 from workbench import bundled
 from workbench.errors import InputError, WorkbenchError
+from workbench.services.agreement.assignments import assign, mark_done
 from workbench.services.codebook import load_with_framework
 from workbench.services.codes import install_codebook
 from workbench.services.coding import add_coding, find_span
@@ -58,6 +59,7 @@ def build_demo(path: str | Path, *, transcripts: Path = TRANSCRIPTS, codebook: P
             if failed:
                 raise InputError("demo transcripts failed to import:\n  " + "\n  ".join(failed))
             codings = load_reference_codings(study, transcripts / "reference_codings")
+            mark_reference_coding_done(study, transcripts / "reference_codings")
             return DemoResult(passwords, len(outcomes), codings)
     except BaseException:  # never leave a half-built demo behind (it would block the next attempt)
         for suffix in ("", "-wal", "-shm"):
@@ -102,3 +104,14 @@ def load_reference_codings(study: Study, folder: Path) -> int:
                 raise InputError(str(err), source=row["_source"], line=row["_line"]) from err
             count += 1
     return count
+
+
+def mark_reference_coding_done(study: Study, folder: Path) -> None:
+    """The reference coders double-coded every transcript blind and finished: assign them and mark each done."""
+    rows = reference_codings(folder)
+    coders = sorted({row["coder"] for row in rows})
+    for stem in sorted({row["transcript"] for row in rows}):
+        tid = resolve_transcript(study, stem)
+        assign(study, tid, coders=coders, by="admin")
+        for coder in coders:
+            mark_done(study, tid, by=coder)

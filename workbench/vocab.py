@@ -103,6 +103,12 @@ CODING_ORIGINS = Vocabulary("coding origin", (
     Term("reference", "reference", "參考"),
 ))
 
+# Which codings an analysis counts: every coder's own, or the consensus layer (agreed and resolved passages).
+LAYERS = Vocabulary("coding layer", (
+    Term("coders", "all coders' codings", "所有編碼員的編碼"),
+    Term("consensus", "consensus (agreed and resolved)", "共識編碼（一致及已解決）"),
+))
+
 SUGGESTION_STATUSES = Vocabulary("suggestion status", (
     Term("open", "open", "待處理"),
     Term("accepted", "accepted", "已採納"),

@@ -9,6 +9,8 @@ import pytest
 
 from tests.helpers import CODE_DELAY, CODE_PASSPORT, CODE_WAGES, INTERVIEW, TINY_CODEBOOK, import_text, table_counts
 from workbench.errors import PermissionDenied
+from workbench.services.agreement.assignments import assign, mark_done, unassign
+from workbench.services.agreement.consensus import adopt_agreements, resolve
 from workbench.services.codebook import load_codebook
 from workbench.services.codes import add_code, delete_code, install_codebook, merge_codes, set_code_measures, update_code
 from workbench.services.coding import add_coding, apply_code, find_span, remove_coding, restore_coding, update_coding
@@ -43,9 +45,13 @@ def test_reviewers_may_not_write_anything(action):
     assert permissions.allowed("admin", action)
 
 
-def test_coders_do_everything_but_manage_users_configure_delete_transcripts_and_change_others_work():
+def test_coders_do_everything_but_manage_users_configure_delete_assign_and_change_others_work():
     assert {a for a in WRITE_ACTIONS if not permissions.allowed("coder", a)} == {
-        "users.manage", "study.configure", "others.change", "transcripts.delete"}
+        "users.manage", "study.configure", "others.change", "transcripts.delete", "transcripts.assign"}
+
+
+def test_coders_may_resolve_disagreements():
+    assert permissions.allowed("coder", "codings.resolve")
 
 
 def test_owner_or_admin_may_change_others_work():
@@ -130,6 +136,12 @@ WRITES = {
     "add_user": lambda s, c: s.add_user(username="sneaky", role="admin", password="password123", by="rev1"),
     "set_password": lambda s, c: s.set_password(username="coder1", password="password123", by="rev1"),
     "set_meta": lambda s, c: s.set_meta("title", "changed", by="rev1"),
+    "assign": lambda s, c: assign(s, c["tid"], coders=["coder1"], by="rev1"),
+    "unassign": lambda s, c: unassign(s, c["tid"], coder="coder1", by="rev1"),
+    "mark_done": lambda s, c: mark_done(s, c["tid"], by="rev1", coder="coder1"),
+    "resolve": lambda s, c: resolve(s, transcript_id=c["tid"], code_id=CODE_PASSPORT, start=c["span"][0],
+                                    end=c["span"][1], how="merged", coders=["coder1", "admin1"], by="rev1"),
+    "adopt_agreements": lambda s, c: adopt_agreements(s, coders=["coder1", "admin1"], by="rev1"),
 }
 
 

@@ -22,7 +22,7 @@ def test_panel_shows_counts_and_retrains(ui_study, demo):
     [b for b in at.button if b.label == "Retrain and evaluate"][0].click()
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    quality = at.dataframe[-1].value
+    quality = next(d.value for d in at.dataframe if "recall@3" in d.value.columns)
     assert {"method", "language", "recall@3", "P@1"} <= set(quality.columns)
     assert {"Codebook rules", "Rules + learned"} <= set(quality["method"]) and "Chinese" in set(quality["language"])
     assert any("cross-validated" in c.value for c in at.caption)

@@ -1,4 +1,4 @@
-"""`workbench codebook validate | load | show`."""
+"""`workbench codebook validate | load | show | history`."""
 
 from __future__ import annotations
 
@@ -66,6 +66,28 @@ def codebook_show(source: str, as_json: bool) -> None:
         count = "" if code.get("codings") is None else f"  [{code['codings']}]"
         measures = f"  → {', '.join(code['measures'])}" if code["measures"] else ""
         click.echo(f"{indent}{code['id']}  {code['name_en']} / {code['name_zh']}{count}{measures}")
+
+
+@codebook.command("history")
+@study_argument
+@click.option("--compare", nargs=2, type=int, metavar="OLD NEW", help="List every change between two versions.")
+@click.option("--json", "as_json", is_flag=True)
+@friendly
+def codebook_history(study: str, compare: tuple[int, int] | None, as_json: bool) -> None:
+    """The codebook's versions (who changed what, when), or the changes between two of them."""
+    from workbench.store import codebook_versions
+
+    with Study.open(study) as s:
+        rows = codebook_versions.compare(s.db, *compare) if compare else codebook_versions.versions(s.db)
+    if as_json:
+        print_json(rows)
+    elif compare:
+        for row in rows:
+            click.echo(row["change"])
+        click.echo(f"{len(rows)} change(s) from v{compare[0]} to v{compare[1]}")
+    else:
+        for row in rows:
+            click.echo(f"{row['label']:>5}  {row['created_at']}  {row['author']:<10} {row['summary']}")
 
 
 COMMANDS = (codebook,)

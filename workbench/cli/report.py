@@ -9,22 +9,24 @@ import pandas as pd
 
 from workbench.cli.common import friendly, print_json, study_argument
 from workbench.store.study import Study
-from workbench.vocab import LANGUAGES
+from workbench.vocab import LANGUAGES, LAYERS
 
 TABLES = ("frequencies", "measures", "cooccurrence", "participants")
 
 
-def report_table(study: Study, table: str, *, level: str = "code", split_by: str = "group") -> pd.DataFrame:
-    """The analysis table the report command prints."""
+def report_table(study: Study, table: str, *, level: str = "code", split_by: str = "group",
+                 layer: str = "coders") -> pd.DataFrame:
+    """The analysis table the report command prints (over every coder's codings, or the consensus layer)."""
     from workbench.services import analysis
 
+    filters = analysis.Filters(layer=layer)
     if table == "frequencies":
-        return analysis.frequency_table(study, level=level, split_by=split_by)
+        return analysis.frequency_table(study, level=level, split_by=split_by, filters=filters)
     if table == "measures":
-        return analysis.theme_measure_matrix(study, level="theme" if level == "theme" else "code")
+        return analysis.theme_measure_matrix(study, level="theme" if level == "theme" else "code", filters=filters)
     if table == "cooccurrence":
-        return analysis.code_cooccurrence(study, level=level)
-    return analysis.code_participant_matrix(study, level=level, wide=True)
+        return analysis.code_cooccurrence(study, level=level, filters=filters)
+    return analysis.code_participant_matrix(study, level=level, wide=True, filters=filters)
 
 
 def _records(table: pd.DataFrame) -> list[dict]:
@@ -41,13 +43,15 @@ def _records(table: pd.DataFrame) -> list[dict]:
               help="Rows per code or per theme (default: code; theme for measures).")
 @click.option("--split-by", type=click.Choice(["group", "language", "coder", "assessment"]), default="group",
               show_default=True, help="Split of the frequencies table.")
+@click.option("--layer", type=click.Choice(LAYERS.values), default="coders", show_default=True,
+              help="coders: every coder's own codings; consensus: the agreed and resolved consensus layer.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON records instead of a table.")
 @friendly
-def report(study: str, table: str, level: str | None, split_by: str, as_json: bool) -> None:
+def report(study: str, table: str, level: str | None, split_by: str, layer: str, as_json: bool) -> None:
     """Print an analysis table of a study."""
     level = level or ("theme" if table == "measures" else "code")
     with Study.open(study) as s:
-        frame = report_table(s, table, level=level, split_by=split_by)
+        frame = report_table(s, table, level=level, split_by=split_by, layer=layer)
     if as_json:
         print_json(_records(frame))
     elif frame.empty:

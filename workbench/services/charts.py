@@ -218,3 +218,40 @@ def chart_csv(chart: alt.TopLevelMixin) -> bytes:
     if not isinstance(data, pd.DataFrame):
         raise InputError("this chart carries no table to export")
     return data.to_csv(index=False).encode("utf-8-sig")
+
+
+
+# Krippendorff's guidance: α ≥ 0.800 to rely on a variable, 0.667 ≤ α < 0.800 for tentative conclusions only.
+ALPHA_BANDS = {"below 0.667": "#c62828", "0.667 to 0.8: tentative": "#f9a825", "0.8 or more: reliable": "#2e7d32"}
+
+
+def agreement_chart(table: pd.DataFrame, *, lang: str = "en", title: str) -> alt.TopLevelMixin:
+    """Bars of Krippendorff's α per code, each labelled with the units every coder applied it to, and guide lines.
+
+    `table` is agreement_table(...) (its 'overall' row is left out); codes whose α is undefined (no
+    variation) are not drawn. The title must say what is counted (coders, unit, transcripts).
+    """
+    data = table[(table["code"] != "overall") & table["alpha"].notna()].copy()
+    data["label"] = data["name_zh" if lang == "zh" else "name"]
+    applied = [c for c in data.columns if c.startswith("applied by ")]
+    data["applied"] = data[applied].apply(
+        lambda row: " · ".join(f"{c.removeprefix('applied by ')} {int(row[c])}" for c in applied), axis=1) \
+        if applied and len(data) else ""
+    data["band"] = pd.cut(data["alpha"], bins=[-1.0, 0.667, 0.8, 1.0001], right=False, labels=list(ALPHA_BANDS)
+                          ).astype(str)
+    kappas = [c for c in data.columns if c.startswith("kappa ") and "(with uncoded)" not in c]
+    low = min(-0.2, float(data["alpha"].min())) if len(data) else -0.2
+    y = alt.Y("label:N", sort=data["label"].tolist(), title=_t(lang, "code"))
+    bars = alt.Chart().mark_bar().encode(
+        y=y, x=alt.X("alpha:Q", title="Krippendorff's α", scale=alt.Scale(domain=[low, 1.45]),
+                     axis=alt.Axis(values=[round(v / 5, 1) for v in range(int(low * 5), 6)])),
+        color=alt.Color("band:N", title="α", scale=alt.Scale(domain=list(ALPHA_BANDS), range=list(ALPHA_BANDS.values()))),
+        tooltip=[alt.Tooltip("code:N", title=_t(lang, "code")), alt.Tooltip("label:N", title="name"),
+                 alt.Tooltip("alpha:Q", format=".3f", title="α"), alt.Tooltip("percent:Q", format=".1f", title="%"),
+                 *[alt.Tooltip(f"{k}:Q", format=".3f", title=k.replace("kappa", "κ")) for k in kappas],
+                 alt.Tooltip("units:Q", title="units compared"), alt.Tooltip("applied:N", title="units coded")])
+    labels = alt.Chart().mark_text(align="left", dx=4, fontSize=10, color="#333").encode(
+        y=y, x=alt.datum(1.02), text="applied:N")  # right of the bars: the units each coder applied the code to
+    guides = [alt.Chart().mark_rule(strokeDash=[4, 3], color="#555").encode(x=alt.datum(v)) for v in (0.667, 0.8)]
+    return alt.layer(bars, labels, *guides, data=data, title=title).properties(
+        usermeta=SVG_IN_BROWSER, height=alt.Step(18))

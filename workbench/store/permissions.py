@@ -7,17 +7,20 @@ ROLES = ROLE_VOCABULARY.values
 
 # Every action a role can be granted. Reading needs no action: every logged-in user reads.
 ACTIONS = ("users.manage", "study.configure", "transcripts.import", "transcripts.delete", "codebook.edit",
-           "codings.write", "memos.write", "suggestions.decide", "suggestions.generate", "others.change")
+           "codings.write", "memos.write", "suggestions.decide", "suggestions.generate", "others.change",
+           "transcripts.assign", "codings.resolve")
 
 # An action not listed for a role is refused; reviewers only read. "others.change" is the right to change
 # or remove what another user wrote (their codings, memos), including through a codebook operation that
 # carries their codings (merging, moving or deleting a code): admins only. Deleting a transcript takes every
-# coder's work with it: admins only.
+# coder's work with it: admins only. "transcripts.assign" (who double-codes which transcript, blind or not) is
+# the admins'; "codings.resolve" (settling disagreements into the consensus layer) is every coder's, so a team
+# can resolve together.
 _ALLOWED: dict[str, frozenset[str]] = {
     "admin": frozenset(ACTIONS),
     "coder": frozenset(
         {"transcripts.import", "codebook.edit", "codings.write",
-         "memos.write", "suggestions.decide", "suggestions.generate"}
+         "memos.write", "suggestions.decide", "suggestions.generate", "codings.resolve"}
     ),
     "reviewer": frozenset(),
 }

@@ -296,3 +296,66 @@ def coding_counts(db: Database) -> None:
 def segment_turn_index(db: Database) -> None:
     """Index segments.turn_id so cascading deletes do not scan the table once per row."""
     db.execute("CREATE INDEX IF NOT EXISTS idx_segments_turn ON segments(turn_id)")
+
+
+# -- 0009: research rigour (see workbench/services/agreement/ and workbench/store/codebook_versions.py) ------
+# transcript_coders: who is assigned to code a transcript (blind or not) and when each coder marked it done;
+# agreement compares the transcripts every compared coder marked done. resolutions: how each disagreement
+# was settled and from which codings (a snapshot of their coder, span and assessment, never their text).
+# The consensus layer is the codings of the reserved account CONSENSUS_USER (a name no login can take:
+# usernames may not contain '@'), so every analysis, count and trigger treats it like any coder's codings.
+# codebook_versions: a snapshot of the codebook after every change that altered it, with a readable summary.
+CONSENSUS_USER = "@consensus"
+
+_AGREEMENT = [
+    """CREATE TABLE transcript_coders (
+        transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+        coder_id INTEGER NOT NULL REFERENCES users(id),
+        blind INTEGER NOT NULL DEFAULT 1 CHECK (blind IN (0, 1)),
+        assigned_by INTEGER REFERENCES users(id),
+        assigned_at TEXT,
+        done_at TEXT,
+        PRIMARY KEY (transcript_id, coder_id)
+    )""",
+    "CREATE INDEX idx_transcript_coders_coder ON transcript_coders(coder_id)",
+    """CREATE TABLE resolutions (
+        id INTEGER PRIMARY KEY,
+        transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+        code_id TEXT NOT NULL REFERENCES codes(id),
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('agreed', 'chosen', 'merged', 'written', 'uncoded')),
+        coding_uids TEXT NOT NULL DEFAULT '[]',
+        chosen_coder_id INTEGER REFERENCES users(id),
+        sources TEXT NOT NULL DEFAULT '[]',
+        coders TEXT NOT NULL DEFAULT '[]',
+        note TEXT,
+        resolved_by INTEGER NOT NULL REFERENCES users(id),
+        resolved_at TEXT NOT NULL,
+        CHECK (start >= 0 AND "end" > start)
+    )""",
+    "CREATE INDEX idx_resolutions_place ON resolutions(transcript_id, code_id, start)",
+    """CREATE TABLE codebook_versions (
+        id INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        created_by INTEGER REFERENCES users(id),
+        fingerprint TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        snapshot TEXT NOT NULL
+    )""",
+]
+
+
+@migrations(name="0009_agreement")
+def agreement(db: Database) -> None:
+    """Assignments and done marks, resolutions, the consensus account, and codebook versions (with a baseline)."""
+    from datetime import UTC, datetime
+
+    from workbench.store import codebook_versions
+
+    for statement in _AGREEMENT:
+        db.execute(statement)
+    at = datetime.now(UTC).isoformat(timespec="seconds")
+    db.execute("INSERT INTO users (username, display_name, role, password_hash, active, created_at) "
+               "VALUES (?, 'Consensus (agreed and resolved codings)', 'coder', NULL, 0, ?)", [CONSENSUS_USER, at])
+    codebook_versions.record(db, author_id=None, first_summary="the codebook as it stood when versioning began")

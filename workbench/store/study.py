@@ -15,7 +15,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from workbench.errors import AuthError, DuplicateError, InputError, NotFoundError
-from workbench.store import passwords, permissions
+from workbench.store import codebook_versions, passwords, permissions
 from workbench.store.schema import migrate
 from workbench.vocab import is_coder_role
 
@@ -190,6 +190,8 @@ class Study:
             permissions.require_owner(username=actor.username, role=actor.role, owner=owner, what=what)
         with self.db.atomic():
             yield actor
+            if action == "codebook.edit":  # whatever the operation, a change to the codebook makes a version
+                codebook_versions.record(self.db, author_id=actor.id)
 
     def audit(self, actor: User, action: str, entity: str, entity_id: Any, detail: dict[str, Any]) -> None:
         """Record who did what; detail must never carry transcript text."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import io
 from typing import Any
 
 import pandas as pd
@@ -14,7 +15,7 @@ from workbench.services.charts import chart_csv, chart_png, chart_svg
 from workbench.services.codes import list_codes, list_measures
 from workbench.store.study import Study
 from workbench.ui.pages import script_for
-from workbench.vocab import ASSESSMENTS, LANGUAGES, NOT_ASSESSED
+from workbench.vocab import ASSESSMENTS, LANGUAGES, LAYERS, NOT_ASSESSED
 
 LABELS = {"English": "en", "繁體中文": "zh"}
 ASSESSMENT_NAMES = {**ASSESSMENTS.labels(), NOT_ASSESSED.value: NOT_ASSESSED.en}
@@ -40,6 +41,7 @@ def label_language(*, key: str) -> str:
 def filter_widgets(study: Study, *, key: str, show: tuple[str, ...] = ("group", "language", "coder", "assessment",
                                                                       "measure")) -> Filters:
     """Multiselect filters in one row; returns the Filters they describe."""
+    layer = layer_switch(key=key)
     cols = st.columns(len(show))
     chosen: dict[str, tuple[str, ...]] = {}
     options: dict[str, tuple[str, list[str], Any]] = {
@@ -56,7 +58,36 @@ def filter_widgets(study: Study, *, key: str, show: tuple[str, ...] = ("group", 
         chosen[name] = tuple(col.multiselect(label, values, key=f"{key}_{name}", placeholder="all", **kwargs))
     return Filters(groups=chosen.get("group", ()), languages=chosen.get("language", ()),
                    coders=chosen.get("coder", ()), assessments=chosen.get("assessment", ()),
-                   measures=chosen.get("measure", ()), codes=chosen.get("code", ()))
+                   measures=chosen.get("measure", ()), codes=chosen.get("code", ()), layer=layer)
+
+
+def layer_switch(*, key: str) -> str:
+    """Which codings to count: every coder's own, or the consensus layer (agreed and resolved passages)."""
+    layer = st.segmented_control("Codings counted", list(LAYERS.values), format_func=LAYERS.label, default="coders",
+                                 key=f"{key}_layer", help="The consensus layer holds the passages coders agreed on "
+                                 "and the disagreements resolved on the Disagreements page, one coding each.")
+    if layer == "consensus":
+        st.caption("Counting the consensus layer only: agreed and resolved passages; unresolved disagreements "
+                   "and transcripts not double-coded are not in it.")
+    return layer or "coders"
+
+
+def table_downloads(frame: pd.DataFrame, *, name: str, key: str, sheet: str = "table") -> None:
+    """CSV (UTF-8 with BOM, for spreadsheets reading Chinese) and XLSX downloads of a table."""
+    cols = st.columns(2)
+    cols[0].download_button("CSV", lambda: frame.to_csv(index=False).encode("utf-8-sig"), file_name=f"{name}.csv",
+                            mime="text/csv", key=f"{key}_csv", icon=":material/table:", on_click="ignore")
+    cols[1].download_button("XLSX", lambda: frame_xlsx(frame, sheet=sheet), file_name=f"{name}.xlsx",
+                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            key=f"{key}_xlsx", icon=":material/grid_on:", on_click="ignore")
+
+
+def frame_xlsx(frame: pd.DataFrame, *, sheet: str = "table") -> bytes:
+    """A table as an Excel workbook (one sheet)."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False, sheet_name=sheet[:31])
+    return buffer.getvalue()
 
 
 def quote_caption(row: pd.Series) -> str:

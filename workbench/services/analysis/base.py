@@ -9,7 +9,9 @@ import pandas as pd
 
 from workbench.errors import InputError
 from workbench.services.codes import TREE_CTE
+from workbench.store.schema import CONSENSUS_USER
 from workbench.store.study import Study
+from workbench.vocab import LAYERS
 
 # Each coding's language is the language of the speaker turn it starts in (a mixed transcript has
 # English and Chinese turns), or the transcript's language when no turn holds it.
@@ -33,6 +35,7 @@ class Filters:
     codes: tuple[str, ...] = ()  # a code or theme id takes in every code below it
     participants: tuple[str, ...] = ()  # pseudonyms
     transcripts: tuple[str, ...] = ()  # stems
+    layer: str = "coders"  # "coders": every coder's own codings; "consensus": the consensus layer (vocab.LAYERS)
 
     def needs_language(self) -> bool:
         """Whether the language of each coding must be worked out."""
@@ -40,7 +43,11 @@ class Filters:
 
     def describe(self) -> str:
         """The active filters as one line ('' when none)."""
-        return "; ".join(f"{f.name}: {', '.join(getattr(self, f.name))}" for f in fields(self) if getattr(self, f.name))
+        described = [f"{f.name}: {', '.join(getattr(self, f.name))}" for f in fields(self)
+                     if f.name != "layer" and getattr(self, f.name)]
+        if self.layer != "coders":
+            described.insert(0, f"layer: {LAYERS.label(self.layer)}")
+        return "; ".join(described)
 
 
 def _in(column: str, values: tuple[str, ...], params: list[Any]) -> str:
@@ -50,7 +57,9 @@ def _in(column: str, values: tuple[str, ...], params: list[Any]) -> str:
 
 def where_clause(filters: Filters, params: list[Any]) -> str:
     """SQL conditions on codings k, transcripts t, participants p, users u, tree for the filters."""
-    conds = []
+    # The consensus layer is the reserved account's codings; every other analysis leaves them out.
+    conds = [f"k.coder_id {'=' if LAYERS.check(filters.layer) == 'consensus' else '!='} "
+             f"(SELECT id FROM users WHERE username = '{CONSENSUS_USER}')"]
     if filters.groups:
         conds.append(_in(f"coalesce(p.participant_group, '{NO_GROUP}')", filters.groups, params))
     if filters.languages:
@@ -70,7 +79,7 @@ def where_clause(filters: Filters, params: list[Any]) -> str:
         conds.append(_in("p.pseudonym", filters.participants, params))
     if filters.transcripts:
         conds.append(_in("t.stem", filters.transcripts, params))
-    return " AND ".join(conds) or "1"
+    return " AND ".join(conds)
 
 
 def codings_sql(filters: Filters | None, params: list[Any], *, language: bool = False) -> str:

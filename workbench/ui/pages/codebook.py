@@ -19,6 +19,7 @@ from workbench.services.codes import (
 )
 from workbench.store.study import Study, User
 from workbench.ui import session
+from workbench.ui.codebook_history import history_section
 from workbench.ui.safe import md
 from workbench.ui.writes import attempt, show_done
 
@@ -38,6 +39,8 @@ def render() -> None:
     if user.may("codebook.edit"):
         st.divider()
         _editor(study, user, codes, measures)
+    st.divider()
+    history_section(study)
 
 
 def matches(code: dict[str, Any], query: str) -> bool:

@@ -11,6 +11,7 @@ from workbench.errors import WorkbenchError
 from workbench.services.suggest import latest_quality, retrain, suggestion_counts
 from workbench.services.suggest.methods import METHODS
 from workbench.ui import session
+from workbench.ui.suggestion_accountability import accountability_section, quality_explained
 from workbench.vocab import LANGUAGES
 
 LANGUAGE_NAMES = {"all": "All", **LANGUAGES.labels()}
@@ -75,6 +76,8 @@ def render() -> None:
                    f"cross-validated by transcript. {evaluation['definition']}.")
     elif latest is not None:
         st.info("This model has not been cross-validated yet: press Retrain and evaluate.")
+    quality_explained()
+    accountability_section(study)
 
 
 if __name__ == "__main__":  # run by st.navigation as a page script; importing it has no effect

@@ -155,6 +155,24 @@ class Study:
             self.audit(actor, "create", "user", username, {"role": role})
         return self.user(username)
 
+    def add_imported_coder(self, *, username: str, display_name: str, by: str | User, role: str = "coder") -> User:
+        """Record a user named in an imported project: no password, so no login until an admin sets one.
+
+        They become coders (or reviewers, when the file says so), never admins, whatever they were elsewhere.
+        """
+        if role not in ("coder", "reviewer"):
+            raise InputError(f"an imported user is a coder or a reviewer, not {role!r}")
+        if not username or not username.replace("_", "").replace("-", "").replace(".", "").isalnum():
+            raise InputError(f"username {username!r} must be letters, digits, '.', '_' or '-'")
+        with self.writing(by=by, action="transcripts.import") as actor:
+            if self.db.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
+                raise DuplicateError(f"user {username!r} already exists")
+            self.db.table("users").insert(
+                {"username": username, "display_name": display_name or username, "role": role,
+                 "password_hash": None, "created_at": now(), "created_by": actor.id})
+            self.audit(actor, "create", "user", username, {"role": role, "login": False, "via": "import"})
+        return self.user(username)
+
     def set_password(self, *, username: str, password: str, by: str | User = SYSTEM_USER) -> None:
         """Reset a user's password."""
         if len(password) < 8:

@@ -1,6 +1,5 @@
 """Offsets are Unicode code points into the normalised text; this module owns every conversion."""
 
-import bisect
 import hashlib
 import re
 import unicodedata
@@ -59,6 +58,9 @@ def normalize_with_offsets(raw: str) -> tuple[str, list[int]]:
     normalize() (BOMs, line ends, control characters, NFC, trailing blanks) so those positions can be carried
     over. ValueError if the steps cannot be followed (an exotic composition across characters).
     """
+    expected = normalize(raw)
+    if expected == raw:
+        return raw, list(range(len(raw) + 1))
     # Each kept character remembers the raw offset it came from; deletions drop it, replacements keep it.
     chars = [(c, i) for i, c in enumerate(raw) if c != "\ufeff"]
     joined: list[tuple[str, int]] = []
@@ -67,7 +69,7 @@ def normalize_with_offsets(raw: str) -> tuple[str, list[int]]:
             continue
         joined.append(("\n" if char in "\r\u2028\u2029" else char, src))
     joined = [(c, s) for c, s in joined if not _CONTROL.match(c)]
-    composed = _compose(joined)
+    composed = joined if unicodedata.is_normalized("NFC", "".join(c for c, _ in joined)) else _compose(joined)
     lines: list[list[tuple[str, int]]] = [[]]
     breaks: list[int] = []
     for char, src in composed:
@@ -88,10 +90,14 @@ def normalize_with_offsets(raw: str) -> tuple[str, list[int]]:
     while kept and kept[-1][0] == "\n":
         kept.pop()
     text = "".join(c for c, _ in kept)
-    if text != normalize(raw):
+    if text != expected:
         raise ValueError("the text's normalisation cannot be followed character by character")
-    sources = [s for _, s in kept]
-    return text, [bisect.bisect_left(sources, offset) for offset in range(len(raw) + 1)]
+    mapping, index = [], 0
+    for offset in range(len(raw) + 1):  # how many kept characters come from before this raw offset
+        while index < len(kept) and kept[index][1] < offset:
+            index += 1
+        mapping.append(index)
+    return text, mapping
 
 
 def _compose(chars: list[tuple[str, int]]) -> list[tuple[str, int]]:

@@ -102,7 +102,7 @@ def project_document(study: Study, *, crlf: bool = False) -> tuple[ET.Element, l
     for coding in rows["codings"]:
         if coding["memo"]:
             note = guid("coding-memo", coding["uid"])
-            notes.append({"guid": note, "title": "Coding memo", "body": coding["memo"], "author": coding["coder_id"],
+            notes.append({"guid": note, "title": "", "body": coding["memo"], "author": coding["coder_id"],
                           "created": coding["created_at"], "kind": "coding_memo"})
             refs[("coding_memo", str(coding["id"]))].append(note)
 
@@ -182,7 +182,7 @@ def project_document(study: Study, *, crlf: bool = False) -> tuple[ET.Element, l
         notes_el = sub(project, PROJECT_NS, "Notes")
         for note in notes:
             element = sub(notes_el, PROJECT_NS, "Note", {
-                "guid": note["guid"], "name": note["title"] or "Memo", "creatingUser": _user_ref(users, note["author"]),
+                "guid": note["guid"], "name": note["title"], "creatingUser": _user_ref(users, note["author"]),
                 "creationDateTime": date_time(note["created"])})
             sub(element, PROJECT_NS, "PlainTextContent", text=note["body"])
     participant_notes = [(n, p) for p in participants for key in (str(p["id"]), p["pseudonym"])

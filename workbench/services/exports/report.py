@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from workbench.errors import InputError
-from workbench.services import analysis, charts
+from workbench.services import analysis
 from workbench.services.analysis import Filters
 from workbench.services.codes import list_codes
 from workbench.services.exports.codebooks import _codebook_label
@@ -97,6 +97,8 @@ def strongest_quotes(quotes: pd.DataFrame, *, limit: int) -> pd.DataFrame:
 
 def report_charts(study: Study, *, filters: Filters, lang: str) -> list[tuple[str, bytes]]:
     """(caption, PNG) of the charts the report embeds, made by the chart builders of services/charts.py."""
+    from workbench.services import charts  # Altair loads only when a report is made, not for `workbench --help`
+
     # One place that names the charts: the chart registry (issue 10b) replaces these three calls.
     made: list[tuple[str, Callable[[], Any]]] = [
         ("chart_heatmap", lambda: charts.measure_heatmap(analysis.theme_measure_matrix(study, filters=filters),

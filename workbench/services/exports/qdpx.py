@@ -108,10 +108,11 @@ def project_document(study: Study, *, crlf: bool = False) -> tuple[ET.Element, l
 
     title = study.meta("title") or study.path.rsplit("/", 1)[-1].removesuffix(".db")
     project = root(PROJECT_NS, "Project", {"name": title, "origin": origin()})
-    users_el = sub(project, PROJECT_NS, "Users") if people else None
-    for person in people:
-        sub(users_el, PROJECT_NS, "User", {"guid": user_guid(person["username"]), "name": person["display_name"],
-                                           "id": person["username"]})
+    if people:
+        users_el = sub(project, PROJECT_NS, "Users")
+        for user in people:
+            sub(users_el, PROJECT_NS, "User", {"guid": user_guid(user["username"]), "name": user["display_name"],
+                                               "id": user["username"]})
     if codes:
         add_codes(sub(sub(project, PROJECT_NS, "CodeBook"), PROJECT_NS, "Codes"), PROJECT_NS, codes,
                   notes={c["id"]: refs.get(("code", c["id"]), []) for c in codes})
@@ -171,20 +172,20 @@ def project_document(study: Study, *, crlf: bool = False) -> tuple[ET.Element, l
                     sub(coding_el, PROJECT_NS, "NoteRef", {"targetGUID": note})
             for note in refs.get(("transcript", str(transcript["id"])), []):
                 sub(source, PROJECT_NS, "NoteRef", {"targetGUID": note})
-            person = person_of.get(transcript["pseudonym"] or "")
-            if person:  # MAXQDA keeps these as document variables
-                for name, value in _participant_values(person):
+            owner = person_of.get(transcript["pseudonym"] or "")
+            if owner:  # MAXQDA keeps these as document variables
+                for name, value in _participant_values(owner):
                     _value(source, name, variables[name], value)
             body = text.replace("\n", "\r\n") if crlf else text
             files.append((f"{SOURCES}{source_guid}.txt", body.encode("utf-8")))
 
     if notes:
         notes_el = sub(project, PROJECT_NS, "Notes")
-        for note in notes:
+        for entry in notes:
             element = sub(notes_el, PROJECT_NS, "Note", {
-                "guid": note["guid"], "name": note["title"], "creatingUser": _user_ref(users, note["author"]),
-                "creationDateTime": date_time(note["created"])})
-            sub(element, PROJECT_NS, "PlainTextContent", text=note["body"])
+                "guid": entry["guid"], "name": entry["title"], "creatingUser": _user_ref(users, entry["author"]),
+                "creationDateTime": date_time(entry["created"])})
+            sub(element, PROJECT_NS, "PlainTextContent", text=entry["body"])
     participant_notes = [(n, p) for p in participants for key in (str(p["id"]), p["pseudonym"])
                          for n in refs.get(("participant", key), [])]
     if participant_notes:  # a Case has no NoteRef in QDA-XML: memos on participants are links from the note

@@ -199,8 +199,7 @@ class Archive:
         self.budget = max_unpacked
         self.limit = max_unpacked
         if not data.startswith(b"PK"):
-            raise InputError("this is not a REFI-QDA project: a .qdpx is a zip archive, and this file is not one",
-                             source=name)
+            raise InputError("this file is not a zip archive, so it is not a REFI-QDA project (.qdpx)", source=name)
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self.zip.infolist()

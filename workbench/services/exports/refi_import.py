@@ -506,7 +506,8 @@ def _plan_notes(project: ET.Element, archive: Archive, plan: ImportPlan) -> None
         if not body:
             plan.warnings.append(f"note {note.get('name') or guid!r} is empty and was skipped")
             continue
-        user = as_guid(note.get("creatingUser")) if note.get("creatingUser") else None
+        creator = note.get("creatingUser")
+        user = as_guid(creator) if creator else None
         user = user if user in plan.users else None
         if guid in on_codings and kinds.get(guid, {}).get("kind") != "memo":
             plan.coding_memos.setdefault(on_codings[guid], []).append(body)

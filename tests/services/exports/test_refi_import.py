@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from tests.helpers import dump, table_counts
+from tests.helpers import dump, small_project, table_counts, zip_of
 from tests.services.exports.conftest import ATLAS, MAXQDA
 from workbench.errors import AuthError, InputError, PermissionDenied
 from workbench.services.exports.codebooks import codebook_qdc
@@ -16,41 +16,7 @@ from workbench.services.exports.qdpx import project_qdpx
 from workbench.services.exports.refi_import import IMPORTED_ROOT, import_refi, read_refi, sniff
 from workbench.text.offsets import normalize
 
-GUID = "{:08X}-0000-4000-8000-000000000000".format
 ALL_TABLES = ("users", "codes", "participants", "transcripts", "segments", "codings", "memos", "study_meta")
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-def _project(*, origin: str = "QualCoder 3.5", text: str = "Q: Why?\nA: They kept my passport.\n",
-             start: int | None = None, end: int | None = None, extra: str = "", note: bool = False,
-             user: str = 'name="Mei Wong"') -> bytes:
-    """A small QDA-XML project: one user, two codes, one source with one coded selection (and a note)."""
-    start = text.index("kept my passport") if start is None else start
-    end = start + len("kept my passport") if end is None else end
-    note_ref = f'<NoteRef targetGUID="{GUID(9)}"/>' if note else ""
-    notes = (f'<Notes><Note guid="{GUID(9)}" name="why" creatingUser="{GUID(1)}"><PlainTextContent>Check the '
-             'date.</PlainTextContent></Note></Notes>') if note else ""
-    qde = f"""<?xml version="1.0" encoding="utf-8"?>{extra}
-<Project xmlns="urn:QDA-XML:project:1.0" name="Small" origin="{origin}">
- <Users><User guid="{GUID(1)}" {user}/></Users>
- <CodeBook><Codes><Code guid="{GUID(2)}" name="Documents" isCodable="true" color="#aa0000">
-   <Description>Papers taken.</Description>
-   <Code guid="{GUID(3)}" name="Passport kept" isCodable="true"/></Code></Codes></CodeBook>
- <Sources><TextSource guid="{GUID(4)}" name="Interview 1" plainTextPath="internal://{GUID(4)}.txt">
-   <PlainTextSelection guid="{GUID(5)}" startPosition="{start}" endPosition="{end}" creatingUser="{GUID(1)}">
-    <Description>Assessment: barrier</Description>
-    <Coding guid="{GUID(6)}" creatingUser="{GUID(1)}" creationDateTime="2024-05-01T10:00:00Z">
-     <CodeRef targetGUID="{GUID(3)}"/>{note_ref}</Coding>
-   </PlainTextSelection></TextSource></Sources>{notes}
-</Project>"""
-    return _zip({"project.qde": qde.encode("utf-8"), f"sources/{GUID(4)}.txt": text.encode("utf-8")})
 
 
 def test_the_maxqda_24_sample_imports_completely(empty):
@@ -124,7 +90,7 @@ def test_a_project_sent_back_adds_only_what_is_new(source):
 
 
 def test_a_foreign_project_maps_codes_users_assessment_and_notes(empty):
-    _plan, added = import_refi(empty, "small.qdpx", _project(note=True), by="system")
+    _plan, added = import_refi(empty, "small.qdpx", small_project(note=True), by="system")
     assert added["codings"] == 1 and added["users"] == 1
     coding = empty.db.execute("SELECT k.code_id, k.snippet, k.assessment, k.memo, u.username, k.created_at, k.uid "
                               "FROM codings k JOIN users u ON u.id = k.coder_id").fetchone()
@@ -139,7 +105,7 @@ def test_maxqda_positions_count_a_line_break_as_two(empty, origin, positions, cr
     text = "Q: Why?\nA: Well.\nA: They kept my passport.\n"
     start = text.index("kept my passport")
     shift = text.count("\n", 0, start) if crlf_counted else 0
-    data = _project(origin=origin, text=text, start=start + shift, end=start + shift + len("kept my passport"))
+    data = small_project(origin=origin, text=text, start=start + shift, end=start + shift + len("kept my passport"))
     import_refi(empty, "p.qdpx", data, by="system", positions=positions)
     assert empty.db.execute("SELECT snippet FROM codings").fetchone()[0] == "kept my passport"
 
@@ -147,7 +113,7 @@ def test_maxqda_positions_count_a_line_break_as_two(empty, origin, positions, cr
 def test_a_crlf_source_file_is_normalised_and_its_positions_follow(empty):
     text = "\ufeffQ: Why?  \r\nA: They kept my passport.\r\n"
     start = text.index("kept") - 1  # a byte-order mark is not a character of the text
-    import_refi(empty, "p.qdpx", _project(text=text, start=start, end=start + 16), by="system")
+    import_refi(empty, "p.qdpx", small_project(text=text, start=start, end=start + 16), by="system")
     assert empty.db.execute("SELECT text FROM transcripts").fetchone()[0] == "Q: Why?\nA: They kept my passport."
     assert empty.db.execute("SELECT snippet FROM codings").fetchone()[0] == "kept my passport"
 
@@ -188,37 +154,37 @@ XXE = '<!DOCTYPE p [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
 @pytest.mark.parametrize("name, data, match", [
     ("not_zip.qdpx", b"this is plain text, not an archive", "not a zip archive"),
     ("damaged.qdpx", b"PK\x03\x04" + b"\x00" * 60, "damaged"),
-    ("traversal.qdpx", _zip({"project.qde": b"<x/>", "../../etc/cron.d/evil": b"x"}), "path traversal"),
-    ("absolute.qdpx", _zip({"project.qde": b"<x/>", "/etc/passwd": b"x"}), "absolute path"),
-    ("no_project.qdpx", _zip({"other.xml": b"<x/>"}), "holds no project.qde"),
-    ("xxe.qdpx", _zip({"project.qde": f'<?xml version="1.0"?>{XXE}<p>&xxe;</p>'.encode()}),
+    ("traversal.qdpx", zip_of({"project.qde": b"<x/>", "../../etc/cron.d/evil": b"x"}), "path traversal"),
+    ("absolute.qdpx", zip_of({"project.qde": b"<x/>", "/etc/passwd": b"x"}), "absolute path"),
+    ("no_project.qdpx", zip_of({"other.xml": b"<x/>"}), "holds no project.qde"),
+    ("xxe.qdpx", zip_of({"project.qde": f'<?xml version="1.0"?>{XXE}<p>&xxe;</p>'.encode()}),
      "DTD or XML entities"),
-    ("laughs.qdpx", _zip({"project.qde": f'<?xml version="1.0"?>{BILLION_LAUGHS}<p>&lol3;</p>'.encode()}),
+    ("laughs.qdpx", zip_of({"project.qde": f'<?xml version="1.0"?>{BILLION_LAUGHS}<p>&lol3;</p>'.encode()}),
      "DTD or XML entities"),
-    ("broken.qdpx", _zip({"project.qde": b"<Project><Users></Project>"}), "not well-formed"),
-    ("invalid.qdpx", _zip({"project.qde": b'<Project xmlns="urn:QDA-XML:project:1.0"><Nonsense/></Project>'}),
+    ("broken.qdpx", zip_of({"project.qde": b"<Project><Users></Project>"}), "not well-formed"),
+    ("invalid.qdpx", zip_of({"project.qde": b'<Project xmlns="urn:QDA-XML:project:1.0"><Nonsense/></Project>'}),
      "does not follow the QDA-XML 1.0 schema"),
-    ("outside.qdpx", _project(start=5, end=9999), "outside the text"),
-    ("backwards.qdpx", _project(start=20, end=10), "outside the text"),
+    ("outside.qdpx", small_project(start=5, end=9999), "outside the text"),
+    ("backwards.qdpx", small_project(start=20, end=10), "outside the text"),
 ])
 def test_hostile_or_broken_files_get_a_clear_error_and_write_nothing(empty, name, data, match):
     _unchanged(empty, lambda: import_refi(empty, name, data, by="system"), match)
 
 
 def test_a_missing_source_file_is_named(empty):
-    archive = zipfile.ZipFile(io.BytesIO(_project()))
-    data = _zip({"project.qde": archive.read("project.qde")})
+    archive = zipfile.ZipFile(io.BytesIO(small_project()))
+    data = zip_of({"project.qde": archive.read("project.qde")})
     _unchanged(empty, lambda: import_refi(empty, "p.qdpx", data, by="system"), r"sources/.*\.txt is missing")
 
 
 def test_a_zip_bomb_is_refused_by_its_unpacked_size(empty):
-    bomb = _zip({"project.qde": b"<x/>", "sources/big.txt": b"\0" * (30 * 1024 * 1024)})
+    bomb = zip_of({"project.qde": b"<x/>", "sources/big.txt": b"\0" * (30 * 1024 * 1024)})
     assert len(bomb) < 100_000
     _unchanged(empty, lambda: read_refi(empty, "bomb.qdpx", bomb, max_unpacked=10 * 1024 * 1024), "zip bomb")
 
 
 def test_a_zip_whose_header_lies_about_sizes_is_refused(empty):
-    data = bytearray(_zip({"project.qde": b"<x/>" * 10_000}))
+    data = bytearray(zip_of({"project.qde": b"<x/>" * 10_000}))
     central = data.rfind(b"PK\x01\x02")
     data[central + 24:central + 28] = (4).to_bytes(4, "little")  # uncompressed size claimed: 4 bytes
     _unchanged(empty, lambda: import_refi(empty, "liar.qdpx", bytes(data), by="system"), "damaged")
@@ -227,10 +193,10 @@ def test_a_zip_whose_header_lies_about_sizes_is_refused(empty):
 def test_a_reviewer_may_not_import_and_nothing_changes(source):
     before = dump(source, *ALL_TABLES)
     with pytest.raises(PermissionDenied):
-        import_refi(source, "small.qdpx", _project(), by="reviewer")
+        import_refi(source, "small.qdpx", small_project(), by="reviewer")
     assert dump(source, *ALL_TABLES) == before
 
 
 def test_codings_by_someone_who_is_a_reviewer_here_are_refused_whole(source):
-    data = _project(user='name="Reviewer" id="reviewer"')
+    data = small_project(user='name="Reviewer" id="reviewer"')
     _unchanged(source, lambda: import_refi(source, "p.qdpx", data, by="admin"), "reviewer in this study")

@@ -9,6 +9,7 @@ import streamlit as st
 from workbench.errors import WorkbenchError
 from workbench.services.codes import add_code, list_codes, list_measures, merge_codes, update_code
 from workbench.ui import session
+from workbench.ui.exports_view import export_downloads
 
 
 def render() -> None:
@@ -23,6 +24,7 @@ def render() -> None:
     if flash:
         st.success(flash)
     _tree(codes, measures, query.strip().lower())
+    export_downloads(study, key="codebook", tables=("codebook",), formats=("qdc", "yaml"))
     if user.may("codebook.edit"):
         st.divider()
         _editor(study, user, codes)

@@ -13,6 +13,7 @@ from workbench.services.search import SearchFilters, search
 from workbench.services.transcripts import list_transcripts
 from workbench.ui import session
 from workbench.ui.analysis_view import open_transcript_link
+from workbench.ui.exports_view import export_downloads
 from workbench.vocab import LANGUAGES
 
 
@@ -49,6 +50,7 @@ def render() -> None:
         return
     terms = f" (matched as: {', '.join(result.terms)})" if result.mode == "lemmas" else ""
     st.caption(f"{len(result.hits)} hit(s) in {result.sentences} sentence(s){terms}")
+    export_downloads(study, key="search", tables=("search",), filters=filters, options={"query": query.strip()})
     if not result.hits:
         st.info("No passage matches.")
     for hit in result.hits:

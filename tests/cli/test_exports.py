@@ -92,7 +92,7 @@ def test_import_of_the_maxqda_sample_and_a_broken_project(tmp_path):
     result = _run("import", study, outside)
     assert result.exit_code == 1
     assert "FAILED  outside.qdpx: source 'Interview 1': selection" in result.output
-    assert "positions 3–5000 are outside the text" in result.output
+    assert "positions 3–5000 is outside the text (34 characters)" in result.output
     with Study.open(study) as after:
         assert after.counts() == counts
 

@@ -49,3 +49,24 @@ def test_a_reviewer_downloads_a_chinese_word_report_and_an_xlsx_of_quotes_from_t
                                                     "WHERE a.action = 'export' AND u.username = 'reviewer'")]
     assert {(a["format"], a["lang"]) for a in audit} >= {("docx", "zh"), ("xlsx", "zh")}
     assert page.get_by_role("button", name="REFI-QDA project (NVivo, MAXQDA, ATLAS.ti, QualCoder)").count() == 0
+
+
+def test_an_admin_imports_a_refi_qda_project_on_the_import_page(app_server, page, demo, tmp_path):
+    from tests.helpers import small_project
+
+    base, study = app_server
+    project = tmp_path / "colleague.qdpx"
+    project.write_bytes(small_project(note=True))
+    login(page, base, "admin", demo.passwords["admin"], path="import")
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(project))
+    wait_ready(page)
+    page.wait_for_selector("text=REFI-QDA project written by")
+    screenshot(page, "import-qdpx-preview")
+    assert query(study, "SELECT count(*) FROM transcripts WHERE stem = 'Interview 1'")[0][0] == 0
+    page.get_by_role("button", name="Import colleague.qdpx").click()
+    wait_ready(page)
+    page.wait_for_selector("text=colleague.qdpx: imported")
+    assert query(study, "SELECT k.snippet, k.assessment, k.memo FROM codings k JOIN transcripts t "
+                        "ON t.id = k.transcript_id WHERE t.stem = 'Interview 1'") == [
+        ("kept my passport", "barrier", "Check the date.")]
+    assert query(study, "SELECT role, password_hash FROM users WHERE username = 'mei_wong'") == [("coder", None)]

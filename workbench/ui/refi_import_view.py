@@ -11,6 +11,7 @@ import streamlit as st
 from workbench.errors import WorkbenchError
 from workbench.services.exports.refi_import import IMPORTED_ROOT, POSITIONS, ImportPlan, apply_plan, read_refi, sniff
 from workbench.store.study import Study, User
+from workbench.ui.safe import md
 
 SUFFIXES = ("qdpx", "qdc")
 POSITION_HELP = {"auto": "automatic (line breaks count twice in MAXQDA files)", "characters": "one per character",
@@ -38,16 +39,16 @@ def project_import(study: Study, user: User, upload: Any) -> None:
     """Preview what a project or codebook brings into the study and import it, all or nothing, on request."""
     data = upload.getvalue()
     key = hashlib.sha256(data).hexdigest()[:12]
-    with st.expander(upload.name, expanded=True):
+    with st.expander(md(upload.name), expanded=True):
         positions = st.selectbox("Selection positions", POSITIONS, format_func=POSITION_HELP.get, key=f"{key}_pos")
         try:
             with st.spinner(f"Reading {upload.name}…"):
                 plan = _plan(study, upload.name, data, positions)
         except WorkbenchError as err:
-            st.error(str(err))
+            st.error(md(err))
             return
         summary = plan.summary()
-        st.markdown(f"REFI-QDA {'project' if plan.kind == 'qdpx' else 'codebook'} written by **{plan.origin}**. "
+        st.markdown(f"REFI-QDA {'project' if plan.kind == 'qdpx' else 'codebook'} written by **{md(plan.origin)}**. "
                     "Nothing is written until you press Import; then everything is imported, or nothing.")
         rows = [("transcripts", summary["sources"], summary["new_sources"]), ("codes", summary["codes"], summary["new_codes"]),
                 ("users", summary["users"], summary["new_users"]), ("participants", summary["participants"], None),
@@ -58,13 +59,13 @@ def project_import(study: Study, user: User, upload: Any) -> None:
         if summary["new_users"]:
             st.caption("New users become coders without a password: they cannot log in until an admin sets one.")
         for warning in summary["warnings"]:
-            st.warning(warning)
-        if st.button(f"Import {upload.name}", type="primary", key=f"{key}_go"):
+            st.warning(md(warning))
+        if st.button(f"Import {md(upload.name)}", type="primary", key=f"{key}_go"):
             try:
                 added = apply_plan(study, plan, by=user)
             except WorkbenchError as err:
-                st.error(str(err))
+                st.error(md(err))
                 return
             finally:  # the study has changed (or the plan failed): read the file afresh next time
                 st.session_state.pop(_plan_key(data, positions), None)
-            st.success(f"{upload.name}: imported " + ", ".join(f"{v} {k}" for k, v in added.items()) + ".")
+            st.success(f"{md(upload.name)}: imported " + ", ".join(f"{v} {k}" for k, v in added.items()) + ".")

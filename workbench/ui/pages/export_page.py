@@ -12,6 +12,7 @@ from workbench.store.permissions import REVIEWERS_EXPORT_PROJECT
 from workbench.ui import session
 from workbench.ui.analysis_view import filter_widgets, label_language
 from workbench.ui.exports_view import export_downloads
+from workbench.ui.safe import md
 
 PREVIEW_ROWS = 200
 
@@ -40,7 +41,7 @@ def render() -> None:
     try:
         table = build_table(study, chosen, TableRequest(filters=filters, options=options))
     except WorkbenchError as err:
-        st.error(str(err))
+        st.error(md(err))
         return
     st.dataframe(table.head(PREVIEW_ROWS), hide_index=True, width="stretch")
     if len(table) > PREVIEW_ROWS:

@@ -67,3 +67,20 @@ def test_table_formats_default_to_the_quote_table_and_name_the_file_for_what_it_
     result = export(source, "xlsx", by="chan")
     assert result.file_name == "source-quotes.xlsx"
     assert export(source, "docx", by="chan", request=ExportRequest(lang="zh")).file_name == "source-report-zh.docx"
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_every_format_works_on_a_study_with_a_codebook_and_nothing_coded(study, fmt):
+    result = export(study, fmt, by="admin1")
+    assert len(result.data) > 100  # a CSV of no codings is its header
+
+
+@pytest.mark.parametrize("fmt", ["qdc", "yaml"])
+def test_a_study_without_a_codebook_says_so(empty, fmt):
+    with pytest.raises(InputError, match="no codebook"):
+        export(empty, fmt, by="system")
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx", "qdpx"])
+def test_an_empty_study_still_exports(empty, fmt):
+    assert export(empty, fmt, by="system").data

@@ -102,9 +102,10 @@ def _import_project(study: str, path: str, *, positions: str, as_user: str) -> b
         return True
     summary = plan.summary()
     what = "project" if plan.kind == "qdpx" else "codebook"
+    branch = f" ({summary['imported_branch']} under '{IMPORTED_ROOT}')" if summary["imported_branch"] else ""
     click.echo(f"ok      {name}: REFI-QDA {what} from {plan.origin}: {added['transcripts']} transcripts, "
-               f"{added['codes']} codes ({summary['imported_branch']} under '{IMPORTED_ROOT}'), {added['codings']} "
-               f"codings, {added['memos']} memos, {added['participants']} participants, {added['users']} new users")
+               f"{added['codes']} codes{branch}, {added['codings']} codings, {added['memos']} memos, "
+               f"{added['participants']} participants, {added['users']} new user(s)")
     if added["users"]:
         click.echo("        note: new users cannot log in until an admin sets a password "
                    "(workbench users reset-password)")

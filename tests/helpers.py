@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import sqlite3
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -109,3 +111,40 @@ def copy_study(source: str | Path, target: Path) -> Path:
         src.close()
         dst.close()
     return target
+
+
+# -- REFI-QDA: a small hand-made project, as another program would write it ---------------------------------
+REFI_GUID = "{:08X}-0000-4000-8000-000000000000".format
+
+def zip_of(members: dict[str, bytes]) -> bytes:
+    """A zip archive of the members (name → bytes), as any zip tool writes it."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def small_project(*, origin: str = "QualCoder 3.5", text: str = "Q: Why?\nA: They kept my passport.\n",
+                  start: int | None = None, end: int | None = None, extra: str = "", note: bool = False,
+                  user: str = 'name="Mei Wong"') -> bytes:
+    """A small QDA-XML project: one user, two codes, one source with one coded selection (and a note)."""
+    start = text.index("kept my passport") if start is None else start
+    end = start + len("kept my passport") if end is None else end
+    note_ref = f'<NoteRef targetGUID="{REFI_GUID(9)}"/>' if note else ""
+    notes = (f'<Notes><Note guid="{REFI_GUID(9)}" name="why" creatingUser="{REFI_GUID(1)}"><PlainTextContent>Check the '
+             'date.</PlainTextContent></Note></Notes>') if note else ""
+    qde = f"""<?xml version="1.0" encoding="utf-8"?>{extra}
+<Project xmlns="urn:QDA-XML:project:1.0" name="Small" origin="{origin}">
+ <Users><User guid="{REFI_GUID(1)}" {user}/></Users>
+ <CodeBook><Codes><Code guid="{REFI_GUID(2)}" name="Documents" isCodable="true" color="#aa0000">
+   <Description>Papers taken.</Description>
+   <Code guid="{REFI_GUID(3)}" name="Passport kept" isCodable="true"/></Code></Codes></CodeBook>
+ <Sources><TextSource guid="{REFI_GUID(4)}" name="Interview 1" plainTextPath="internal://{REFI_GUID(4)}.txt">
+   <PlainTextSelection guid="{REFI_GUID(5)}" startPosition="{start}" endPosition="{end}" creatingUser="{REFI_GUID(1)}">
+    <Description>Assessment: barrier</Description>
+    <Coding guid="{REFI_GUID(6)}" creatingUser="{REFI_GUID(1)}" creationDateTime="2024-05-01T10:00:00Z">
+     <CodeRef targetGUID="{REFI_GUID(3)}"/>{note_ref}</Coding>
+   </PlainTextSelection></TextSource></Sources>{notes}
+</Project>"""
+    return zip_of({"project.qde": qde.encode("utf-8"), f"sources/{REFI_GUID(4)}.txt": text.encode("utf-8")})

@@ -7,7 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import CODE_DELAY, CODE_PASSPORT, CODE_WAGES, INTERVIEW, TINY_CODEBOOK, import_text, table_counts
+from tests.helpers import (
+    CODE_DELAY,
+    CODE_PASSPORT,
+    CODE_WAGES,
+    INTERVIEW,
+    TINY_CODEBOOK,
+    import_text,
+    small_project,
+    table_counts,
+)
 from workbench.errors import PermissionDenied
 from workbench.services.agreement.assignments import assign, mark_done, unassign
 from workbench.services.agreement.consensus import adopt_agreements, resolve
@@ -15,6 +24,7 @@ from workbench.services.codebook import load_codebook
 from workbench.services.codes import add_code, delete_code, install_codebook, merge_codes, set_code_measures, update_code
 from workbench.services.coding import add_coding, apply_code, find_span, remove_coding, restore_coding, update_coding
 from workbench.services.corrections import confirm_coding, correct_text
+from workbench.services.exports.refi_import import apply_plan, read_refi
 from workbench.services.importing import prepare, store
 from workbench.services.memos import add_memo, delete_memo, update_memo
 from workbench.services.participants import ParticipantInfo, update_participant
@@ -142,6 +152,8 @@ WRITES = {
     "resolve": lambda s, c: resolve(s, transcript_id=c["tid"], code_id=CODE_PASSPORT, start=c["span"][0],
                                     end=c["span"][1], how="merged", coders=["coder1", "admin1"], by="rev1"),
     "adopt_agreements": lambda s, c: adopt_agreements(s, coders=["coder1", "admin1"], by="rev1"),
+    "add_imported_coder": lambda s, c: s.add_imported_coder(username="mei", display_name="Mei", by="rev1"),
+    "apply_plan": lambda s, c: apply_plan(s, read_refi(s, "p.qdpx", small_project()), by="rev1"),
 }
 
 
@@ -174,3 +186,16 @@ def test_coders_may_not_manage_users_or_configure(study, write):
     with pytest.raises(PermissionDenied, match="coder1"):
         COORDINATOR_WRITES[write](study)
     assert table_counts(study) == before
+
+
+@pytest.mark.parametrize("role, scope, allowed, expected", [
+    ("admin", "project", False, True), ("coder", "project", False, True), ("reviewer", "findings", False, True),
+    ("reviewer", "project", False, False), ("reviewer", "project", True, True), ("stranger", "findings", True, False),
+])
+def test_exports_by_role_and_the_reviewer_setting(role, scope, allowed, expected):
+    assert permissions.may_export(role, scope, reviewers_may_export_project=allowed) is expected
+
+
+def test_refused_project_export_names_the_user_and_how_to_allow_it():
+    with pytest.raises(PermissionDenied, match=r"rev1 \(reviewer\) may not download the project file.*admin"):
+        permissions.require_export(username="rev1", role="reviewer", scope="project")

@@ -12,6 +12,7 @@ from workbench.text.offsets import (
     check_span,
     from_crlf_position,
     normalize,
+    normalize_with_offsets,
     text_hash,
     to_crlf_position,
     trim_span,
@@ -99,3 +100,34 @@ def test_trim_span():
     assert trim_span(text, 0, len(text)) == (2, 13)
     assert trim_span("   ", 0, 3)[0] == trim_span("   ", 0, 3)[1]
     assert trim_span("\u3000佢哋\u3000", 0, 4) == (1, 3)  # ideographic space is white space too
+
+
+# -- normalize_with_offsets: positions written against another program's text ------------------------------
+RAW_PIECES = st.sampled_from(["a", "b", " ", "\t", "\n", "\r\n", "\r", "\ufeff", "\x01", "e\u0301", "é", "\u2028",
+                              "護", "照", "𠝹", "😀", "  \n", "\n\n"])
+
+
+@given(st.lists(RAW_PIECES, max_size=40).map("".join))
+def test_normalize_with_offsets_gives_normalize_and_a_monotonic_map(raw):
+    text, mapping = normalize_with_offsets(raw)
+    assert text == normalize(raw)
+    assert len(mapping) == len(raw) + 1 and mapping[0] == 0 and mapping[-1] == len(text)
+    assert all(a <= b for a, b in zip(mapping, mapping[1:]))
+
+
+@given(st.lists(RAW_PIECES, max_size=20).map("".join), st.text(alphabet="護照abc", min_size=1, max_size=6),
+       st.lists(RAW_PIECES, max_size=20).map("".join))
+def test_a_passage_found_in_raw_text_is_the_same_passage_after_normalising(before, passage, after):
+    raw = before + "|" + passage + "|" + after
+    text, mapping = normalize_with_offsets(raw)
+    start, end = len(before) + 1, len(before) + 1 + len(passage)
+    assert text[mapping[start]:mapping[end]] == passage
+
+
+def test_crlf_positions_and_offsets_compose():
+    raw = "Q: hi\r\nA: 我本護照\r\n"
+    text, mapping = normalize_with_offsets(raw)
+    start = raw.index("護照")
+    assert text[mapping[start]:mapping[start + 2]] == "護照"
+    lf = raw.replace("\r\n", "\n")
+    assert from_crlf_position(lf, to_crlf_position(lf, lf.index("護照"))) == lf.index("護照")

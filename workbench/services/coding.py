@@ -26,8 +26,11 @@ def find_span(text: str, match: str, *, occurrence: int = 1) -> tuple[int, int]:
 
 def add_coding(study: Study, *, transcript_id: int, start: int, end: int, code_id: str, by: str | User,
                assessment: str | None = None, memo: str | None = None, origin: str = "manual",
-               suggestion_id: int | None = None) -> int:
-    """Apply a code to a span (trimmed of surrounding white space); returns the coding id."""
+               suggestion_id: int | None = None, uid: str | None = None, created_at: str | None = None) -> int:
+    """Apply a code to a span (trimmed of surrounding white space); returns the coding id.
+
+    `uid` and `created_at` keep an imported coding's own GUID and time (a new random uid and now otherwise).
+    """
     if assessment is not None:
         ASSESSMENTS.check(assessment)
     text = transcript_text(study, transcript_id)
@@ -44,12 +47,12 @@ def add_coding(study: Study, *, transcript_id: int, start: int, end: int, code_i
                             "AND code_id = ? AND coder_id = ?", [transcript_id, start, end, code_id, actor.id]).fetchone():
             raise DuplicateError(f"{actor.username} has already applied {code_id} to this passage")
         # random: a name built from span, code, coder and the second collided when the same code was applied twice
-        uid = str(uuid.uuid4())
+        uid = uid or str(uuid.uuid4())
         coding_id = study.db.execute(
             'INSERT INTO codings (uid, transcript_id, start, "end", code_id, coder_id, snippet, text_hash, '
             "assessment, memo, origin, suggestion_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [uid, transcript_id, start, end, code_id, actor.id, text[start:end], text_hash(text), assessment,
-             memo or None, origin, suggestion_id, now()]).lastrowid
+             memo or None, origin, suggestion_id, created_at or now()]).lastrowid
         assert coding_id is not None  # an INSERT always sets lastrowid
         study.audit(actor, "create", "coding", coding_id, {"transcript": transcript_id, "code": code_id,
                                                            "start": start, "end": end})

@@ -54,3 +54,29 @@ def require_owners(*, username: str, role: str, owners: dict[str, list[int]], wh
     if others:
         whose = ", ".join(f"{len(ids)} by {owner}" for owner, ids in sorted(others.items()))
         raise PermissionDenied(f"{what} would change other coders' work ({whose}); only an admin may do that")
+
+
+# -- exports: reads, so no write action guards them, but what leaves the study is decided here --------------
+# "findings" are reports and tables (quotes, counts, the codebook); "project" is the REFI-QDA project file,
+# which carries every transcript in full: reviewers get it only where an admin has allowed it for the study.
+EXPORT_SCOPES = ("findings", "project")
+REVIEWERS_EXPORT_PROJECT = "reviewers_export_project"  # the study setting (study_meta key, "1" = allowed)
+_EXPORTS: dict[str, frozenset[str]] = {
+    "admin": frozenset(EXPORT_SCOPES),
+    "coder": frozenset(EXPORT_SCOPES),
+    "reviewer": frozenset({"findings"}),
+}
+
+
+def may_export(role: str, scope: str, *, reviewers_may_export_project: bool = False) -> bool:
+    """Whether a role may take an export of this scope out of the study."""
+    if scope == "project" and role == "reviewer" and reviewers_may_export_project:
+        return True
+    return scope in _EXPORTS.get(role, frozenset())
+
+
+def require_export(*, username: str, role: str, scope: str, reviewers_may_export_project: bool = False) -> None:
+    """Raise PermissionDenied unless the role may export this scope."""
+    if not may_export(role, scope, reviewers_may_export_project=reviewers_may_export_project):
+        what = "the project file (it holds every transcript in full)" if scope == "project" else f"{scope} exports"
+        raise PermissionDenied(f"{username} ({role}) may not download {what}; an admin can allow it for reviewers")

@@ -115,20 +115,20 @@ class Study:
                  "password_hash": None, "created_at": now(), "created_by": None}
             )
 
-    def user(self, username: str) -> User:
-        """Look a user up by username."""
+    def user(self, username: str, *, include_inactive: bool = False) -> User:
+        """Look a user up by username (an active one unless asked)."""
         row = self.db.execute(
-            "SELECT id, username, display_name, role FROM users WHERE username = ? AND active = 1", [username]
-        ).fetchone()
+            "SELECT id, username, display_name, role FROM users WHERE username = ? AND (active = 1 OR ?)",
+            [username, include_inactive]).fetchone()
         if row is None:
             raise NotFoundError(f"no user {username!r} in this study")
         return User(*row)
 
-    def users(self, *, include_system: bool = False) -> list[User]:
-        """All active users, by username."""
+    def users(self, *, include_system: bool = False, include_inactive: bool = False) -> list[User]:
+        """All active users (with inactive and reserved accounts if asked), by username."""
         rows = self.db.execute(
-            "SELECT id, username, display_name, role FROM users WHERE active = 1 ORDER BY username"
-        ).fetchall()
+            "SELECT id, username, display_name, role FROM users WHERE active = 1 OR ? ORDER BY username",
+            [include_inactive]).fetchall()
         return [User(*r) for r in rows if include_system or r[1] != SYSTEM_USER]
 
     def coders(self) -> list[User]:
@@ -153,6 +153,24 @@ class Study:
                  "created_by": actor.id}
             )
             self.audit(actor, "create", "user", username, {"role": role})
+        return self.user(username)
+
+    def add_imported_coder(self, *, username: str, display_name: str, by: str | User, role: str = "coder") -> User:
+        """Record a user named in an imported project: no password, so no login until an admin sets one.
+
+        They become coders (or reviewers, when the file says so), never admins, whatever they were elsewhere.
+        """
+        if role not in ("coder", "reviewer"):
+            raise InputError(f"an imported user is a coder or a reviewer, not {role!r}")
+        if not username or not username.replace("_", "").replace("-", "").replace(".", "").isalnum():
+            raise InputError(f"username {username!r} must be letters, digits, '.', '_' or '-'")
+        with self.writing(by=by, action="transcripts.import") as actor:
+            if self.db.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
+                raise DuplicateError(f"user {username!r} already exists")
+            self.db.table("users").insert(
+                {"username": username, "display_name": display_name or username, "role": role,
+                 "password_hash": None, "created_at": now(), "created_by": actor.id})
+            self.audit(actor, "create", "user", username, {"role": role, "login": False, "via": "import"})
         return self.user(username)
 
     def set_password(self, *, username: str, password: str, by: str | User = SYSTEM_USER) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import io
 from typing import Any
 
 import pandas as pd
@@ -70,24 +69,6 @@ def layer_switch(*, key: str) -> str:
         st.caption("Counting the consensus layer only: agreed and resolved passages; unresolved disagreements "
                    "and transcripts not double-coded are not in it.")
     return layer or "coders"
-
-
-def table_downloads(frame: pd.DataFrame, *, name: str, key: str, sheet: str = "table") -> None:
-    """CSV (UTF-8 with BOM, for spreadsheets reading Chinese) and XLSX downloads of a table."""
-    cols = st.columns(2)
-    cols[0].download_button("CSV", lambda: frame.to_csv(index=False).encode("utf-8-sig"), file_name=f"{name}.csv",
-                            mime="text/csv", key=f"{key}_csv", icon=":material/table:", on_click="ignore")
-    cols[1].download_button("XLSX", lambda: frame_xlsx(frame, sheet=sheet), file_name=f"{name}.xlsx",
-                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                            key=f"{key}_xlsx", icon=":material/grid_on:", on_click="ignore")
-
-
-def frame_xlsx(frame: pd.DataFrame, *, sheet: str = "table") -> bytes:
-    """A table as an Excel workbook (one sheet)."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet[:31])
-    return buffer.getvalue()
 
 
 def quote_caption(row: pd.Series) -> str:

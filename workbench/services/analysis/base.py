@@ -41,6 +41,11 @@ class Filters:
         """Whether the language of each coding must be worked out."""
         return bool(self.languages)
 
+    def active(self) -> dict[str, Any]:
+        """The filters that differ from their defaults, as plain JSON values (lists for tuples)."""
+        return {f.name: list(value) if isinstance(value, tuple) else value for f in fields(self)
+                if (value := getattr(self, f.name)) != f.default}
+
     def describe(self) -> str:
         """The active filters as one line ('' when none)."""
         described = [f"{f.name}: {', '.join(getattr(self, f.name))}" for f in fields(self)

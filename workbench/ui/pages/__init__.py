@@ -42,6 +42,7 @@ def registry() -> list[PageSpec]:
         PageSpec("Action Plan", "action-plan", ":material/policy:", "action_plan"),
         PageSpec("Charts", "charts", ":material/insert_chart:", "charts"),
         PageSpec("Search", "search", ":material/search:", "search"),
+        PageSpec("Export", "export", ":material/download:", "export_page"),
         PageSpec("Suggestions", "suggestions", ":material/auto_awesome:", "suggestions", "suggestions.decide"),
         PageSpec("Agreement", "agreement", ":material/handshake:", "agreement"),
         PageSpec("Disagreements", "disagreements", ":material/rule:", "disagreements", "codings.resolve"),

@@ -10,6 +10,7 @@ import streamlit as st
 from workbench.services.analysis import Filters, measure_codes, measure_participants, measure_summary, quotes
 from workbench.ui import session
 from workbench.ui.analysis_view import filter_widgets, label_language, show_quotes
+from workbench.ui.exports_view import export_downloads
 from workbench.vocab import ASSESSMENTS
 
 
@@ -22,6 +23,7 @@ def render() -> None:
                "to it (through the codebook's code → measure mapping) and how they experienced it.")
     lang = label_language(key="plan_lang")
     filters = filter_widgets(study, key="plan", show=("group", "language", "coder"))
+    export_downloads(study, key="plan", tables=("framework",), formats=("docx",), filters=filters, lang=lang)
     summary = measure_summary(study, filters=filters)
     if summary.empty:
         st.info("This study has no framework measures; load a codebook that names one.")

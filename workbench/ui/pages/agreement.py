@@ -10,10 +10,12 @@ import streamlit as st
 from workbench.errors import WorkbenchError
 from workbench.services.agreement import agreement, agreement_table, assign, assignments, mark_done
 from workbench.services.agreement.assignments import coders_done, done_by_all
+from workbench.services.analysis import Filters
 from workbench.services.charts import agreement_chart
 from workbench.services.transcripts import transcript_choices
 from workbench.ui import session
-from workbench.ui.analysis_view import download_buttons, label_language, table_downloads
+from workbench.ui.analysis_view import download_buttons, label_language
+from workbench.ui.exports_view import export_downloads
 from workbench.ui.safe import md
 from workbench.ui.writes import attempt, show_done
 
@@ -82,7 +84,8 @@ def _figures(study: Any) -> None:
         st.markdown(EXPLAINED)
     st.subheader("Per code")
     st.dataframe(table.drop(columns=["name_zh"]), hide_index=True, width="stretch")
-    table_downloads(table, name="agreement", key="agreement_table", sheet="agreement")
+    export_downloads(study, key="agreement", tables=("agreement",),
+                     filters=Filters(coders=tuple(coders), transcripts=tuple(picked)), options={"unit": unit})
 
 
 def _fmt(value: float | None, digits: int = 3, suffix: str = "") -> str:

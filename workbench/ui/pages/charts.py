@@ -12,6 +12,7 @@ from workbench.services.analysis import Filters
 from workbench.store.study import Study
 from workbench.ui import session
 from workbench.ui.analysis_view import download_buttons, filter_widgets, label_language, selected_point, show_quotes
+from workbench.ui.exports_view import export_downloads
 
 CHARTS = {
     "heatmap": "Themes × measures",
@@ -93,6 +94,7 @@ def render() -> None:
         return
     event = st.altair_chart(chart, on_select="rerun", key=f"chart_{kind}", width="stretch")
     download_buttons(chart, name=f"{kind}_{lang}", key=f"download_{kind}")
+    export_downloads(study, key="charts", tables=("theme_measure", "frequencies"), filters=filters, lang=lang)
     point = selected_point(event, charts.SELECTION[kind])
     if point is None:
         st.caption(HINT[kind])

@@ -20,6 +20,7 @@ from workbench.services.codes import (
 from workbench.store.study import Study, User
 from workbench.ui import session
 from workbench.ui.codebook_history import history_section
+from workbench.ui.exports_view import export_downloads
 from workbench.ui.safe import md
 from workbench.ui.writes import attempt, show_done
 
@@ -36,6 +37,7 @@ def render() -> None:
     query = st.text_input("Search codes", placeholder="id, English or 中文 name, definition")
     show_done(DONE)
     _tree(codes, measures, query.strip().lower())
+    export_downloads(study, key="codebook", tables=("codebook",), formats=("qdc", "yaml"))
     if user.may("codebook.edit"):
         st.divider()
         _editor(study, user, codes, measures)

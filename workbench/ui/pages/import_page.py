@@ -14,6 +14,7 @@ from workbench.services.participants import ParticipantInfo, list_participants, 
 from workbench.store.study import Study, User
 from workbench.text.readers import READERS, supported
 from workbench.ui import session
+from workbench.ui.refi_import_view import SUFFIXES, is_project, project_import
 from workbench.ui.safe import md
 from workbench.vocab import GROUPS, LANGUAGES
 
@@ -40,10 +41,17 @@ def render() -> None:
         (st.success if ok else st.error)(md(message))
     # A new key after each import empties the uploader (and with it the Import button).
     round_ = st.session_state.get("import_round", 0)
-    uploads = st.file_uploader("Transcript files", type=list(READERS), accept_multiple_files=True,
+    uploads = st.file_uploader("Transcript files", type=[*READERS, *SUFFIXES], accept_multiple_files=True,
                                key=f"uploads_{round_}")
     if not uploads:
-        st.info(f"Upload {supported()} files (UTF-8, UTF-16, Big5/Big5-HKSCS or GB18030).")
+        st.info(f"Upload {supported()} files (UTF-8, UTF-16, Big5/Big5-HKSCS or GB18030), or a REFI-QDA project "
+                "(.qdpx) or codebook (.qdc) from NVivo, MAXQDA, ATLAS.ti or QualCoder.")
+        return
+    projects = [u for u in uploads if is_project(u)]
+    for upload in projects:
+        project_import(study, user, upload)
+    uploads = [u for u in uploads if u not in projects]
+    if not uploads:
         return
     known = {p["pseudonym"]: p for p in list_participants(study)}
     plans: list[tuple[Any, Prepared, dict[str, Any]]] = []

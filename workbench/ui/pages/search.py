@@ -15,6 +15,7 @@ from workbench.services.transcripts import list_transcripts
 from workbench.store.study import Study, User
 from workbench.ui import session
 from workbench.ui.analysis_view import open_transcript_link
+from workbench.ui.exports_view import export_downloads
 from workbench.ui.safe import md
 from workbench.vocab import LANGUAGES
 
@@ -55,6 +56,7 @@ def render() -> None:
         return
     terms = f" (matched as: {', '.join(result.terms)})" if result.mode == "lemmas" else ""
     st.caption(f"{len(result.hits)} hit(s) in {result.sentences} sentence(s){terms}")
+    export_downloads(study, key="search", tables=("search",), filters=filters, options={"query": query.strip()})
     if not result.hits:
         st.info("No passage matches.")
     elif user.may("codings.write"):

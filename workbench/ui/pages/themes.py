@@ -7,6 +7,7 @@ import streamlit as st
 from workbench.services.analysis import code_frequencies, quotes
 from workbench.ui import session
 from workbench.ui.analysis_view import filter_widgets, label_language, show_quotes
+from workbench.ui.exports_view import export_downloads
 
 
 def render() -> None:
@@ -18,6 +19,7 @@ def render() -> None:
                "transcripts; pseudonyms only. Open a quote to read it in its transcript.")
     lang = label_language(key="themes_lang")
     filters = filter_widgets(study, key="themes")
+    export_downloads(study, key="themes", tables=("quotes",), formats=("docx",), filters=filters, lang=lang)
     table = quotes(study, filters=filters)
     if table.empty:
         st.info("No coded passages match these filters." if filters.describe() else "Nothing has been coded yet.")

@@ -17,19 +17,28 @@ from typing import Any
 
 DATA = Path(__file__).resolve().parent / "data"
 PARTS = ("dev", "test")
+# Each batch is split on its own (adding a batch never moves an earlier passage across the split).
+BATCHES = ("suggest_real", "suggest_real2")
 
 
-def path_of(part: str) -> Path:
-    """The file of one part of the set."""
+def path_of(part: str, *, batch: str = BATCHES[0]) -> Path:
+    """The file of one part of one batch of the set."""
     if part not in PARTS:
         raise ValueError(f"part must be one of {PARTS}, not {part!r}")
-    return DATA / f"suggest_real_{part}.jsonl"
+    if batch not in BATCHES:
+        raise ValueError(f"batch must be one of {BATCHES}, not {batch!r}")
+    return DATA / f"{batch}_{part}.jsonl"
+
+
+def load_batch(part: str, *, batch: str) -> list[dict[str, Any]]:
+    """The passages of one part of one batch, in file order."""
+    lines = path_of(part, batch=batch).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
 
 
 def load_real(part: str) -> list[dict[str, Any]]:
-    """The passages of one part, in file order."""
-    lines = path_of(part).read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
+    """The passages of one part, every batch, in batch then file order."""
+    return [row for batch in BATCHES for row in load_batch(part, batch=batch)]
 
 
 def _rank_key(passage_id: str) -> str:
@@ -51,11 +60,11 @@ def split(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     return parts
 
 
-def write_parts(rows: list[dict[str, Any]]) -> dict[str, int]:
-    """Split the passages and write both files; returns how many went to each part."""
+def write_parts(rows: list[dict[str, Any]], *, batch: str) -> dict[str, int]:
+    """Split one batch of passages and write its two files; returns how many went to each part."""
     parts = split(rows)
     for part, members in parts.items():
-        path_of(part).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in members), encoding="utf-8")
+        path_of(part, batch=batch).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in members), encoding="utf-8")
     return {part: len(members) for part, members in parts.items()}
 
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from workbench.text.nlp import to_simplified
 
 NEGATION_EN = frozenset({"not", "n't", "never", "no", "if", "would", "unless"})
-NEGATION_ZH = tuple(to_simplified(c) for c in ("冇", "沒有", "唔係", "未", "如果", "假如", "若果", "並非", "不是"))
+_NEGATION_ZH = ("冇", "沒有", "唔係", "未", "如果", "假如", "若果", "並非", "不是")
 NEGATION_FACTOR = 0.55      # weight of a match with a cue just before it
+SYNONYM_FACTOR = 0.9        # weight of a pattern matched through a synonym class (text/data/synonyms_*.txt)
 NEAR_FACTOR = 0.8           # weight of an English near (non-contiguous) match, or a spaced Chinese one
 CONTAINED_FACTOR = 0.5      # a match inside a longer match of another code
 SHARED_PENALTY = 0.1        # a pattern inside patterns of n codes counts 1 / (1 + 0.1 (n - 1)): a mild idf
@@ -33,6 +36,12 @@ _SUFFIXES = ("ations", "ation", "ated", "ates", "ate", "ments", "ment", "ings", 
              "ed", "es", "s", "e")
 CLAUSE_END = re.compile(r"[。！？；!?;\n，,：:]")  # negation does not reach across a clause
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+# Cantonese function words and pronouns folded onto their written-Chinese equivalents, one character for one, so
+# that 佢唔俾我出街 meets 他不給我出街 and 冇假放 meets 無假放 (after the Simplified mapping; offsets unchanged).
+# 呃 (cheat) is left alone: it is also the commonest hesitation sound in transcripts.
+_CANTONESE = {ord(k): v for k, v in {"佢": "他", "她": "他", "唔": "不", "冇": "无", "咗": "了", "嘅": "的", "俾": "给",
+                                      "畀": "给", "喺": "在", "嚟": "来", "睇": "看", "讲": "说", "搵": "找", "揾": "找",
+                                      "啲": "些", "攞": "拿", "哋": "们"}.items()}
 
 
 # Words whose stem would meet an unrelated word (department/depart, station/state, statement/state, …).
@@ -53,8 +62,24 @@ def stem(norm: str) -> str:
 
 
 def zh_fold(text: str) -> str:
-    """Text mapped for Chinese substring matching: Simplified characters, ASCII lower case (same length)."""
-    return to_simplified(text).translate(_ASCII_LOWER)
+    """Text mapped for Chinese substring matching: Simplified characters, written forms of Cantonese words, ASCII
+    lower case (same length)."""
+    return to_simplified(text).translate(_CANTONESE).translate(_ASCII_LOWER)
+
+
+NEGATION_ZH = tuple(dict.fromkeys(zh_fold(c) for c in _NEGATION_ZH))
+
+
+@cache
+def synonym_classes(lang: str) -> tuple[tuple[str, ...], ...]:
+    """The synonym classes of one language as written in workbench/text/data/synonyms_<lang>.txt."""
+    data = resources.files("workbench.text") / "data" / f"synonyms_{lang}.txt"
+    classes = []
+    for line in data.read_text(encoding="utf-8").splitlines():
+        members = tuple(m.strip() for m in line.split("|") if m.strip())
+        if len(members) > 1 and not line.lstrip().startswith("#"):
+            classes.append(members)
+    return tuple(classes)
 
 
 @dataclass(frozen=True)

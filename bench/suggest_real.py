@@ -64,8 +64,21 @@ def write_parts(rows: list[dict[str, Any]], *, batch: str) -> dict[str, int]:
     """Split one batch of passages and write its two files; returns how many went to each part."""
     parts = split(rows)
     for part, members in parts.items():
-        path_of(part, batch=batch).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in members), encoding="utf-8")
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in members)
+        path_of(part, batch=batch).write_text(text, encoding="utf-8")
     return {part: len(members) for part, members in parts.items()}
+
+
+REFERENCE = Path(__file__).resolve().parent.parent / "codebooks" / "justice_access.reference.jsonl"
+
+
+def export_reference(path: Path = REFERENCE) -> int:
+    """Write the dev part (every batch, never the test part) as the codebook's reference passages; returns how many."""
+    rows = load_real("dev")
+    path.write_text("".join(json.dumps({"id": r["id"], "lang": r["lang"], "text": r["text"], "codes": r["gold"],
+                                        "source": r["source"]}, ensure_ascii=False) + "\n" for r in rows),
+                    encoding="utf-8")
+    return len(rows)
 
 
 def score_real(ranked: list[list[str]], rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -96,3 +109,13 @@ def score_real(ranked: list[list[str]], rows: list[dict[str, Any]]) -> dict[str,
 
 def _mean(values: list[float] | None) -> float | None:
     return round(sum(values) / len(values), 4) if values else None
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="The real-text suggestion set")
+    parser.add_argument("--export-reference", action="store_true",
+                        help="write the dev part as codebooks/justice_access.reference.jsonl")
+    if parser.parse_args().export_reference:
+        print(f"{export_reference()} dev passages written to {REFERENCE}")

@@ -296,3 +296,13 @@ def coding_counts(db: Database) -> None:
 def segment_turn_index(db: Database) -> None:
     """Index segments.turn_id so cascading deletes do not scan the table once per row."""
     db.execute("CREATE INDEX IF NOT EXISTS idx_segments_turn ON segments(turn_id)")
+
+
+# -- 0012: suggestions explain themselves (issue 14) ------------------------------------------------------------
+@migrations(name="0012_suggest_feedback")
+def suggest_feedback(db: Database) -> None:
+    """Each suggestion's explanation as JSON: the patterns and words that triggered it, the rules' and the learned
+    model's parts of its score (see workbench/services/suggest/combine.py `explanation`). Decisions on suggestions
+    (accepted, rejected) already live in `suggestions.status`; the learner and the per-code thresholds read them."""
+    if "details" not in db["suggestions"].columns_dict:
+        db.execute("ALTER TABLE suggestions ADD COLUMN details TEXT NOT NULL DEFAULT '{}'")

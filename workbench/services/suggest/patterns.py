@@ -95,6 +95,7 @@ class Pattern:
     near_ok: bool = False          # English: may match with its content words apart, in any order
     shared: int = 1                # how many codes have a pattern containing this one (1: only its own)
     sentence_start: bool = False   # English "^ enact": only as the first word of a sentence, in its base form
+    synonym: bool = False          # a variant of the written pattern through a synonym class
 
     @property
     def specificity(self) -> float:

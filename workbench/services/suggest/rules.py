@@ -55,7 +55,7 @@ class RuleSet:
     def __init__(self, patterns: list[Pattern]):
         self.patterns = patterns
         self.fingerprint = hashlib.sha256(json.dumps(
-            [(p.code, p.lang, p.text, p.weight) for p in patterns], ensure_ascii=False).encode()).hexdigest()[:16]
+            [(p.code, p.lang, p.text, p.weight, p.keys) for p in patterns], ensure_ascii=False).encode()).hexdigest()[:16]
         self.codes = sorted({p.code for p in patterns})
         self._cache: dict[Unit, dict[str, RuleHit]] = {}
         self._en: dict[str, list[Pattern]] = defaultdict(list)
@@ -296,6 +296,8 @@ def _compile(entries: tuple[tuple[str, str, str, float], ...]) -> RuleSet:
                 for j in range(i + 1, len(part) + 1):
                     within[part[i:j]].add(code)
     patterns: list[Pattern] = []
+    written_keys = {(code, text, keys) for code, text, _w, keys, _n in written}
+    written_parts = {(code, text, tuple(zh_fold(p) for p in text.split() if p)) for code, text, _w in chinese}
     for code, text, weight, keys, norms in analysed:
         if keys:
             content = frozenset(k for k, n in zip(keys, norms) if n not in STOP_EN)
@@ -303,11 +305,13 @@ def _compile(entries: tuple[tuple[str, str, str, float], ...]) -> RuleSet:
                 any(len(codes_of[k]) < GENERIC_CODES for k in content)
             start = (code, text) in anchored
             patterns.append(Pattern(code, text, "en", weight, keys, content, near_ok and not start,
-                                    len(within[keys]), sentence_start=start))
+                                    len(within[keys]), sentence_start=start,
+                                    synonym=(code, text, keys) not in written_keys))
     for code, text, weight, parts in chinese_parts:
         if parts:
             shared = len(within[parts[0]]) if len(parts) == 1 else 1
-            patterns.append(Pattern(code, text, "zh", weight, parts, shared=shared))
+            patterns.append(Pattern(code, text, "zh", weight, parts, shared=shared,
+                                    synonym=(code, text, parts) not in written_parts))
     return RuleSet(patterns)
 
 
@@ -341,6 +345,7 @@ def _english_variants(entry: tuple[str, str, float, tuple[str, ...], list[str]],
         for other in synonyms.get(key, ()):
             variants += [v[:index] + (other,) + v[index + 1:] for v in variants if v[index] == key]
     return [entry] + [(code, text, weight * SYNONYM_FACTOR, v, norms) for v in variants[1:MAX_VARIANTS + 1]]
+
 
 
 @lru_cache(maxsize=1)

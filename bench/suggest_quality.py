@@ -133,9 +133,29 @@ def run_real(*, parts: tuple[str, ...] = PARTS, verbose: bool = False, record: s
     for method in REAL_METHODS:
         for part in parts:
             print(_real_line(method, part, results[method][part]))
+    if "dev" in parts:
+        print("(rules+learned on dev is not a held-out figure: the dev part is the codebook's reference passages, "
+              "which seed the learned model)")
+    if "test" in parts:
+        _per_code_table(results, "test")
     if record:
         _merge_results("suggest_real", record, results)
     return results
+
+
+def _per_code_table(results: dict[str, dict[str, dict]], part: str) -> None:
+    """recall@3 (n gold passages) and P@1 (n first suggestions) per code, for each method, on one part."""
+    codes = sorted({c for m in REAL_METHODS for c in results[m][part]["per_code"]})
+    print(f"per code on {part}: recall@3 (passages with the code in gold) · P@1 (passages where it came first)")
+    print(f"{'code':<34} " + "  ".join(f"{m:<20}" for m in REAL_METHODS))
+    for code in codes:
+        cells = []
+        for method in REAL_METHODS:
+            f = results[method][part]["per_code"].get(code, {})
+            recall, precision = f.get("recall_at_3"), f.get("precision_at_1")
+            cells.append(f"{'—' if recall is None else f'{recall:.2f}'} ({f.get('gold_passages', 0)}) · "
+                         f"{'—' if precision is None else f'{precision:.2f}'} ({f.get('top1_count', 0)})")
+        print(f"{code:<34} " + "  ".join(f"{c:<20}" for c in cells))
 
 
 def _codes(ranked: list[list]) -> list[list[str]]:

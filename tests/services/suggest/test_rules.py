@@ -177,3 +177,18 @@ def test_the_shipped_codebook_does_not_read_a_language_name_or_a_training_centre
     barrier = hits(rules, "She could not speak Cantonese and nobody interpreted for her at the police station.")
     assert list(barrier)[0] == "barriers/language_interpretation" and barrier[list(barrier)[0]].score > 0.55
     assert list(hits(rules, "佢唔識講廣東話，警察又冇安排傳譯。"))[0] == "barriers/language_interpretation"
+
+
+def test_reported_speech_and_denials_keep_the_topic(rules):
+    """'She said …', 'the employer denied …' report the matter: the match keeps its full weight."""
+    plain = hits(rules, "Her employer confiscated her passport.")[PASSPORT]
+    reported = hits(rules, "She told the police that her employer confiscated her passport.")[PASSPORT]
+    denied = hits(rules, "The employer denied that he confiscated her passport.")[PASSPORT]
+    assert reported.raw == pytest.approx(plain.raw) and denied.raw == pytest.approx(plain.raw)
+    assert not reported.matches[0].negated and not denied.matches[0].negated
+
+
+def test_a_negation_does_not_reach_across_a_clause(rules):
+    negated = hits(rules, "They did not confiscate her passport.")[PASSPORT]
+    across = hits(rules, "No, they confiscated her passport.")[PASSPORT]
+    assert negated.matches[0].negated and not across.matches[0].negated and across.raw > negated.raw

@@ -45,6 +45,7 @@ from workbench.services.suggest.units import Unit, units_from_texts
 from workbench.text.language import is_han
 
 _SENTENCE_END = re.compile(r"[.!?;:。！？；：\n]")
+_CLAUSE_EN = re.compile(r"[,;:—–]|\s-\s")
 __all__ = ["STOP_EN", "Match", "Pattern", "RuleHit", "RuleSet", "compile_rules", "rule_score", "rules_for_codebook",
            "stem", "zh_fold"]
 
@@ -107,7 +108,8 @@ class RuleSet:
                     span, near = _near(pattern.content, where), True
                 if span is not None and sentence[span[0]] == sentence[span[1] - 1]:
                     cues = [i for i in range(max(0, span[0] - EN_CUE_WINDOW), span[0])
-                            if keys[i] in NEGATION_EN and sentence[i] == sentence[span[0]]]
+                            if keys[i] in NEGATION_EN and sentence[i] == sentence[span[0]]
+                            and not _clause_between(unit, i, span[0])]
                     match = Match(pattern, span[0], span[1], near, cues[-1] if cues else -1, _surface_en(unit, span))
                     earlier = found.get((pattern.code, pattern.text))
                     if earlier is None or match.contribution > earlier.contribution:
@@ -156,6 +158,13 @@ def _sentence_ids(unit: Unit) -> list[int]:
             current += 1
         ids.append(current)
     return ids
+
+
+def _clause_between(unit: Unit, cue: int, start: int) -> bool:
+    """Whether a clause boundary (comma, semicolon, colon, dash) lies between a cue and a match: "no, she kept it"."""
+    if not unit.has_positions:
+        return False
+    return bool(_CLAUSE_EN.search(unit.text[unit.tokens[cue].end:unit.tokens[start].start]))
 
 
 def _imperative_starts(unit: Unit, sentence: list[int]) -> list[int]:

@@ -11,11 +11,12 @@ Traditional Chinese incl. Cantonese testimony; not paraphrasing the dev set or t
 such file with `--data PATH`; `--rules-only` skips the demo study. Rules alone on the check set, before the
 keyword revision of the codebook: R@3 0.777 P@1 0.820 (en 0.733 / 0.760, zh 0.820 / 0.880).
 
-`--real` scores the real-text set instead (bench/data/suggest_real_{dev,test}.jsonl, 298 quoted public passages,
-see bench/data/SUGGEST_REAL_README.md) with five methods: rules alone, rules + learned (demo study), the learned model alone, a plain
-keyword list from the codebook (substring match) and spaCy textcat_multilabel trained on the same data as the learned
-model (the demo codings, the codebook's seeds and its reference passages, i.e. the dev part); it
-prints the table and merges the figures into bench/results.json under "suggest_real" (`--record NAME`).
+`--real` scores the real-text set instead (bench/data/suggest_real*_{dev,test}.jsonl, 382 quoted public passages in
+two batches, see bench/data/SUGGEST_REAL_README.md) with five methods: rules alone, rules + learned (demo study), the
+learned model alone, a plain keyword list from the codebook (substring match) and spaCy textcat_multilabel trained on
+the same data as the learned model (the demo codings, the codebook's seeds and its reference passages, i.e. the dev
+part); it prints the table, per-code figures on the test part, and merges the figures into bench/results.json under
+"suggest_real" (`--record NAME`).
 """
 
 from __future__ import annotations
@@ -137,8 +138,8 @@ def run_real(*, parts: tuple[str, ...] = PARTS, verbose: bool = False, record: s
         for part in parts:
             print(_real_line(method, part, results[method][part]))
     if "dev" in parts:
-        print("(rules+learned, learned and textcat on dev are not held-out figures: the dev part is the codebook's reference passages, "
-              "which seed the learned model)")
+        print("(rules+learned, learned and textcat on dev are not held-out figures: the dev part is the codebook's "
+              "reference passages, which seed the learned model)")
     if "test" in parts:
         _per_code_table(results, "test")
     if record:

@@ -56,4 +56,4 @@ def test_a_combined_suggestion_explains_both_parts(demo_model, rules):
     assert [p["words"] for p in details["patterns"]] and details["patterns"][0]["pattern"]
     # the combined score is 1 - (1 - stacker)(1 - rules): never below the rules' own score
     assert details["score"] >= details["rules"]
-    assert top.as_json()["details"] == details
+    assert top.as_json(explain=True)["details"] == details and "details" not in top.as_json()

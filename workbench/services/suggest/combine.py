@@ -47,10 +47,13 @@ class Suggestion:
     evidence: str
     details: dict[str, Any] = field(default_factory=dict, compare=False)
 
-    def as_json(self) -> dict[str, object]:
-        """The CLI's JSON shape."""
-        return {"code": self.code, "score": round(self.score, 4), "method": self.method, "evidence": self.evidence,
-                "details": self.details}
+    def as_json(self, *, explain: bool = False) -> dict[str, object]:
+        """The CLI's JSON shape (with `details` when asked to explain)."""
+        shape: dict[str, object] = {"code": self.code, "score": round(self.score, 4), "method": self.method,
+                                    "evidence": self.evidence}
+        if explain:
+            shape["details"] = self.details
+        return shape
 
 
 def explanation(hit: RuleHit | None, learned: float | None, terms: str, score: float) -> dict[str, Any]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -68,18 +66,6 @@ def zh_fold(text: str) -> str:
 
 
 NEGATION_ZH = tuple(dict.fromkeys(zh_fold(c) for c in _NEGATION_ZH))
-
-
-@cache
-def synonym_classes(lang: str) -> tuple[tuple[str, ...], ...]:
-    """The synonym classes of one language as written in workbench/text/data/synonyms_<lang>.txt."""
-    data = resources.files("workbench.text") / "data" / f"synonyms_{lang}.txt"
-    classes = []
-    for line in data.read_text(encoding="utf-8").splitlines():
-        members = tuple(m.strip() for m in line.split("|") if m.strip())
-        if len(members) > 1 and not line.lstrip().startswith("#"):
-            classes.append(members)
-    return tuple(classes)
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,6 @@ from workbench.services.suggest.patterns import (
     NEGATION_EN,
     NEGATION_ZH,
     STOP_EN,
-    SYNONYM_FACTOR,
     ZH_CUE_WINDOW,
     ZH_GAP,
     Match,
@@ -38,9 +37,9 @@ from workbench.services.suggest.patterns import (
     RuleHit,
     rule_score,
     stem,
-    synonym_classes,
     zh_fold,
 )
+from workbench.services.suggest.synonyms import chinese_variants, english_variants
 from workbench.services.suggest.units import Unit, units_from_texts
 from workbench.text.language import is_han
 
@@ -287,13 +286,13 @@ def _compile(entries: tuple[tuple[str, str, str, float], ...]) -> RuleSet:
     chinese = [(code, text, weight) for code, lang, text, weight in entries if lang == "zh"]
     written = [(code, text, weight, tuple(stem(n) for n in unit.norms), unit.norms) for (code, text, weight), unit
                in zip(english, units_from_texts([t for _, t, _ in english], languages=["en"] * len(english)))]
-    analysed = [variant for entry in written for variant in _english_variants(entry, _english_synonyms())]
+    analysed = [variant for entry in written for variant in english_variants(entry)]
     codes_of: dict[str, set[str]] = defaultdict(set)
     for code, _text, _weight, keys, _norms in analysed:
         for key in keys:
             codes_of[key].add(code)
     chinese_parts = [variant for code, text, weight in chinese
-                     for variant in _chinese_variants(code, text, weight, tuple(zh_fold(p) for p in text.split() if p))]
+                     for variant in chinese_variants(code, text, weight, tuple(zh_fold(p) for p in text.split() if p))]
     within: dict[tuple[str, ...] | str, set[str]] = defaultdict(set)   # sub-sequence → codes whose patterns hold it
     for code, _text, _weight, keys, _norms in analysed:
         for i in range(len(keys)):
@@ -322,61 +321,6 @@ def _compile(entries: tuple[tuple[str, str, str, float], ...]) -> RuleSet:
             patterns.append(Pattern(code, text, "zh", weight, parts, shared=shared,
                                     synonym=(code, text, parts) not in written_parts))
     return RuleSet(patterns)
-
-
-MAX_VARIANTS = 12   # synonym variants of one pattern (the first classes in the pattern win)
-
-
-@lru_cache(maxsize=1)
-def _english_synonyms() -> dict[str, tuple[str, ...]]:
-    """Stemmed lemma → the stemmed lemmas of its synonym class (itself excluded)."""
-    classes = synonym_classes("en")
-    members = [m for c in classes for m in c]
-    keys = {m: stem(u.norms[0]) if u.norms else m
-            for m, u in zip(members, units_from_texts(members, languages=["en"] * len(members)))}
-    out: dict[str, tuple[str, ...]] = {}
-    for group in classes:
-        stems = list(dict.fromkeys(keys[m] for m in group))
-        for key in stems:
-            out[key] = tuple(k for k in stems if k != key)
-    return out
-
-
-def _english_variants(entry: tuple[str, str, float, tuple[str, ...], list[str]],
-                      synonyms: dict[str, tuple[str, ...]]) -> list[tuple[str, str, float, tuple[str, ...], list[str]]]:
-    """The pattern itself, then its synonym variants at SYNONYM_FACTOR of its weight (patterns of two or more words
-    only: a one-word pattern is often weak evidence, and a synonym would carry it into other codes' words)."""
-    code, text, weight, keys, norms = entry
-    if len(keys) < 2:
-        return [entry]
-    variants = [keys]
-    for index, key in enumerate(keys):
-        for other in synonyms.get(key, ()):
-            variants += [v[:index] + (other,) + v[index + 1:] for v in variants if v[index] == key]
-    return [entry] + [(code, text, weight * SYNONYM_FACTOR, v, norms) for v in variants[1:MAX_VARIANTS + 1]]
-
-
-
-@lru_cache(maxsize=1)
-def _chinese_synonyms() -> tuple[tuple[str, ...], ...]:
-    """The Chinese synonym classes, folded for matching, longest members first."""
-    return tuple(tuple(sorted(dict.fromkeys(zh_fold(m) for m in c), key=len, reverse=True))
-                 for c in synonym_classes("zh"))
-
-
-def _chinese_variants(code: str, text: str, weight: float, parts: tuple[str, ...]
-                      ) -> list[tuple[str, str, float, tuple[str, ...]]]:
-    """The pattern itself, then its parts with a synonym in place of a class member, at SYNONYM_FACTOR (only where
-    the member is not the whole pattern, for the reason given for English)."""
-    variants = [parts]
-    for group in _chinese_synonyms():
-        for index, part in enumerate(parts):
-            member = next((m for m in group if m in part), None)
-            if member is not None and (member != part or len(parts) > 1):
-                variants += [v[:index] + (v[index].replace(member, other, 1),) + v[index + 1:]
-                             for v in list(variants) if member in v[index] for other in group if other != member]
-    unique = list(dict.fromkeys(variants))
-    return [(code, text, weight, parts)] + [(code, text, weight * SYNONYM_FACTOR, v) for v in unique[1:MAX_VARIANTS + 1]]
 
 
 def _item(item: Any) -> tuple[str, float]:

@@ -37,6 +37,9 @@ def test_retraining_runs_in_the_background_and_names_its_version(app_server, pag
     wait_ready(page)   # the script run ends at once: training goes on in a thread
     page.get_by_text("Retraining…").first.wait_for(timeout=30_000)
     page.get_by_text("trained on").first.wait_for(timeout=300_000)   # polled by the page, no click needed
+    wait_ready(page)
     version = query(study, "SELECT version FROM suggestion_models ORDER BY id DESC LIMIT 1")[0][0]
     assert f"Model {version} trained" in page.locator("[data-testid='stAlert']").first.inner_text()
+    page.wait_for_function("!document.body.innerText.includes('No learned model yet')")   # the figures are the new model's
+    assert "cross-validated by transcript" in page.locator("body").inner_text()
     screenshot(page, "suggestions-retrained")

@@ -4,9 +4,10 @@
   Traditional→Simplified fold the rules use, so 護照 meets 护照; spaced Chinese patterns as one string without
   spaces); a code scores the summed weights of its distinct matches, ties broken by matched length. No lemmas,
   no windows, no negation: what a quick keyword list does.
-- textcat: spaCy's textcat_multilabel (bag-of-words, uni- and bigrams) trained on the demo study's training
-  set (the same sentences, codebook seeds and rejected-suggestion negatives the learned model uses), over our
-  normalised words (English lemmas, Chinese jieba words) joined by spaces.
+- textcat: spaCy's textcat_multilabel (bag-of-words, uni- and bigrams) trained on the training set the learned
+  model uses (the demo study's sentences, codebook seeds, the codebook's reference passages; rejected suggestions
+  are not used: textcat has no negative weights), over our normalised words (English lemmas, Chinese jieba words)
+  joined by spaces.
 """
 
 from __future__ import annotations

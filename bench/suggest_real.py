@@ -17,19 +17,28 @@ from typing import Any
 
 DATA = Path(__file__).resolve().parent / "data"
 PARTS = ("dev", "test")
+# Each batch is split on its own (adding a batch never moves an earlier passage across the split).
+BATCHES = ("suggest_real", "suggest_real2")
 
 
-def path_of(part: str) -> Path:
-    """The file of one part of the set."""
+def path_of(part: str, *, batch: str = BATCHES[0]) -> Path:
+    """The file of one part of one batch of the set."""
     if part not in PARTS:
         raise ValueError(f"part must be one of {PARTS}, not {part!r}")
-    return DATA / f"suggest_real_{part}.jsonl"
+    if batch not in BATCHES:
+        raise ValueError(f"batch must be one of {BATCHES}, not {batch!r}")
+    return DATA / f"{batch}_{part}.jsonl"
+
+
+def load_batch(part: str, *, batch: str) -> list[dict[str, Any]]:
+    """The passages of one part of one batch, in file order."""
+    lines = path_of(part, batch=batch).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
 
 
 def load_real(part: str) -> list[dict[str, Any]]:
-    """The passages of one part, in file order."""
-    lines = path_of(part).read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
+    """The passages of one part, every batch, in batch then file order."""
+    return [row for batch in BATCHES for row in load_batch(part, batch=batch)]
 
 
 def _rank_key(passage_id: str) -> str:
@@ -51,12 +60,25 @@ def split(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     return parts
 
 
-def write_parts(rows: list[dict[str, Any]]) -> dict[str, int]:
-    """Split the passages and write both files; returns how many went to each part."""
+def write_parts(rows: list[dict[str, Any]], *, batch: str) -> dict[str, int]:
+    """Split one batch of passages and write its two files; returns how many went to each part."""
     parts = split(rows)
     for part, members in parts.items():
-        path_of(part).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in members), encoding="utf-8")
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in members)
+        path_of(part, batch=batch).write_text(text, encoding="utf-8")
     return {part: len(members) for part, members in parts.items()}
+
+
+REFERENCE = Path(__file__).resolve().parent.parent / "codebooks" / "justice_access.reference.jsonl"
+
+
+def export_reference(path: Path = REFERENCE) -> int:
+    """Write the dev part (every batch, never the test part) as the codebook's reference passages; returns how many."""
+    rows = load_real("dev")
+    path.write_text("".join(json.dumps({"id": r["id"], "lang": r["lang"], "text": r["text"], "codes": r["gold"],
+                                        "source": r["source"]}, ensure_ascii=False) + "\n" for r in rows),
+                    encoding="utf-8")
+    return len(rows)
 
 
 def score_real(ranked: list[list[str]], rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -87,3 +109,13 @@ def score_real(ranked: list[list[str]], rows: list[dict[str, Any]]) -> dict[str,
 
 def _mean(values: list[float] | None) -> float | None:
     return round(sum(values) / len(values), 4) if values else None
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="The real-text suggestion set")
+    parser.add_argument("--export-reference", action="store_true",
+                        help="write the dev part as codebooks/justice_access.reference.jsonl")
+    if parser.parse_args().export_reference:
+        print(f"{export_reference()} dev passages written to {REFERENCE}")

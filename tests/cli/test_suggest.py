@@ -60,6 +60,13 @@ def test_rules_only_contract(codebook, jsonl):
     assert rows[2]["suggestions"] == []
 
 
+def test_explain_adds_what_triggered_each_suggestion(codebook, jsonl):
+    rows = outputs(run("suggest", "--codebook", codebook, "--input", jsonl, "--explain"))
+    first = rows[1]["suggestions"][0]
+    assert set(first) == {"code", "score", "method", "evidence", "details"}
+    assert first["details"]["rules"] == first["score"] and first["details"]["patterns"][0]["words"]
+
+
 def test_top_k_and_standard_input(codebook):
     text = "\n".join(json.dumps(r, ensure_ascii=False) for r in INPUT)
     rows = outputs(run("suggest", "--codebook", codebook, "--input", "-", "--top", "1", input=text))

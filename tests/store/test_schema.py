@@ -81,3 +81,24 @@ def test_in_memory_study_works():
     with Study.open(":memory:") as study:
         assert TABLES <= set(study.db.table_names())
         assert study.counts()["users"] == 0
+
+
+def test_0012_adds_suggestion_details_to_a_study_at_the_previous_schema(tmp_path):
+    """A study file made before 0012 gains the column and keeps its rows."""
+    path = tmp_path / "old.db"
+    db = Database(sqlite3.connect(path))
+    before = [m for m in schema.migrations._migrations if m.name < "0012_suggest_feedback"]
+    previous = type(schema.migrations)("workbench")
+    previous._migrations = before
+    previous.apply(db)
+    assert "details" not in db["suggestions"].columns_dict
+    uid = db.execute("INSERT INTO users (username, display_name, role, created_at) VALUES ('u', 'U', 'coder', 'now')"
+                     ).lastrowid
+    db.execute("INSERT INTO participants (pseudonym, participant_group, created_at, created_by) "
+               "VALUES ('P', 'survivor', 'now', ?)", [uid])
+    db.conn.commit()
+    db.close()
+    with Study.open(path) as study:
+        assert study.db["suggestions"].columns_dict["details"] is str
+        applied = {r[0] for r in study.db.execute("SELECT name FROM _sqlite_migrations").fetchall()}
+        assert "0012_suggest_feedback" in applied and study.user("u").role == "coder"

@@ -103,6 +103,27 @@ def test_suggestions_are_generated_reviewed_and_accepted_from_the_coding_page(ui
         assert db.execute("SELECT count(*) FROM suggestions WHERE status = 'rejected'").fetchone()[0] == 1
 
 
+def test_a_suggestion_says_why_and_a_code_can_be_hidden_for_the_session(ui_study, demo):
+    at = open_page(logged_in("chan", demo.passwords["chan"]), "coding", transcript="ST02_caseworker")
+    by_label(at.selectbox, "Method").set_value("rules")
+    by_label(at.button, "Suggest codes for this transcript").click()
+    at.run()
+    why = [c.value for c in at.caption if c.value.startswith("Why:")]
+    assert why and "pattern" in why[0] and "rules" in why[0] and "score" in why[0]
+    hide = [b for b in at.button if b.label.startswith("Hide ") and b.label.endswith(" for this session")]
+    code = hide[0].label.removeprefix("Hide ").removesuffix(" for this session")
+    hide[0].click()
+    at.run()
+    assert not at.exception
+    assert code not in {o.split(" (")[0] for o in by_label(at.selectbox, "Accept all for one code").options}
+    with sqlite3.connect(ui_study) as db:   # hiding is a view choice: nothing was rejected or deleted
+        assert db.execute("SELECT count(*) FROM suggestions WHERE code_id = ? AND status = 'open'",
+                          [code]).fetchone()[0] > 0
+    by_label(at.button, "Show hidden codes again (1)").click()
+    at.run()
+    assert code in {o.split(" (")[0] for o in by_label(at.selectbox, "Accept all for one code").options}
+
+
 def test_accept_all_for_one_code_asks_first(ui_study, demo):
     at = open_page(logged_in("chan", demo.passwords["chan"]), "coding", transcript="ST02_caseworker")
     by_label(at.selectbox, "Method").set_value("rules")

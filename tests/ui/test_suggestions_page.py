@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.ui.conftest import logged_in, open_page
+from workbench.services.suggest.jobs import job_for, wait
 from workbench.services.suggest.service import generate
 from workbench.services.transcripts import resolve_transcript
 from workbench.store.study import Study
@@ -22,6 +23,13 @@ def test_panel_shows_counts_and_retrains(ui_study, demo):
     [b for b in at.button if b.label == "Retrain and evaluate"][0].click()
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    running = job_for(str(ui_study))
+    assert running is not None   # training runs in a background thread; the page returned at once
+    done = wait(running.id)
+    assert done.state == "done" and done.version, done.error
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(done.version in s.value for s in at.success)   # the page names the version it produced
     quality = next(d.value for d in at.dataframe if "recall@3" in d.value.columns)
     assert {"method", "language", "recall@3", "P@1"} <= set(quality.columns)
     assert {"Codebook rules", "Rules + learned"} <= set(quality["method"]) and "Chinese" in set(quality["language"])

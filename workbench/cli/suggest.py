@@ -42,7 +42,9 @@ def read_jsonl(stream: Any, *, name: str) -> list[tuple[Any, str]]:
 @click.option("--method", type=click.Choice(list(METHODS)), default=DEFAULT, show_default=True,
               help="; ".join(f"{m.name} = {m.help}" for m in METHODS.values()) + " (rules only without --study)")
 @friendly
-def suggest(codebook_path: str, study: str | None, input_path: str, top: int, method: str) -> None:
+@click.option("--explain", is_flag=True, help="Add each suggestion's details: the patterns and words that triggered "
+                                            "it, and the rules' and the learned model's parts of its score.")
+def suggest(codebook_path: str, study: str | None, input_path: str, top: int, method: str, explain: bool) -> None:
     """Suggest codes for texts: one JSON line per input line, in input order, best first."""
     from workbench.services.codebook import load_codebook
     from workbench.services.suggest.api import suggest_texts
@@ -67,7 +69,7 @@ def suggest(codebook_path: str, study: str | None, input_path: str, top: int, me
     else:
         ranked = suggest_texts([t for _, t in items], rules=rules, method="rules", top=top)
     for (item_id, _text), suggestions in zip(items, ranked):
-        print_json({"id": item_id, "suggestions": [s.as_json() for s in suggestions]}, line=True)
+        print_json({"id": item_id, "suggestions": [s.as_json(explain=explain) for s in suggestions]}, line=True)
 
 
 def _print_figures(figures: dict[str, Any]) -> None:

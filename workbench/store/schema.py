@@ -359,3 +359,13 @@ def agreement(db: Database) -> None:
     db.execute("INSERT INTO users (username, display_name, role, password_hash, active, created_at) "
                "VALUES (?, 'Consensus (agreed and resolved codings)', 'coder', NULL, 0, ?)", [CONSENSUS_USER, at])
     codebook_versions.record(db, author_id=None, first_summary="the codebook as it stood when versioning began")
+
+
+# -- 0012: suggestions explain themselves (issue 14) ------------------------------------------------------------
+@migrations(name="0012_suggest_feedback")
+def suggest_feedback(db: Database) -> None:
+    """Each suggestion's explanation as JSON: the patterns and words that triggered it, the rules' and the learned
+    model's parts of its score (see workbench/services/suggest/combine.py `explanation`). Decisions on suggestions
+    (accepted, rejected) already live in `suggestions.status`; the learner and the per-code thresholds read them."""
+    if "details" not in db["suggestions"].columns_dict:
+        db.execute("ALTER TABLE suggestions ADD COLUMN details TEXT NOT NULL DEFAULT '{}'")

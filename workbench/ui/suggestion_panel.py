@@ -9,10 +9,21 @@ import streamlit as st
 
 from workbench.errors import WorkbenchError
 from workbench.services.suggest.methods import METHODS
-from workbench.services.suggest.service import accept, accept_all, generate, list_suggestions, reject, study_rules
+from workbench.services.suggest.service import (
+    accept,
+    accept_all,
+    generate,
+    list_suggestions,
+    reject,
+    study_rules,
+    suggestion_details,
+)
 from workbench.services.suggest.similar import similar_to_coding
 from workbench.store.study import Study, User
 from workbench.ui.pages import script_for
+from workbench.ui.safe import md, md_quote
+
+HIDDEN = "hidden_suggestion_codes"   # session state: codes whose suggestions this coder hid for the session
 
 
 def current(suggestions: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -41,7 +52,7 @@ def decide(study: Study, suggestion: dict[str, Any], *, verdict: str, by: User) 
 def render(study: Study, user: User, transcript_id: int) -> list[dict[str, Any]]:
     """Render the panel; returns the open suggestions to draw as faint highlights (if shown)."""
     st.subheader("Suggestions")
-    suggestions = list_suggestions(study, transcript_id)
+    suggestions = visible(list_suggestions(study, transcript_id))
     cols = st.columns([3, 2])
     method = cols[1].selectbox("Method", list(METHODS), key="suggest_method", format_func=lambda m: METHODS[m].label(),
                                help="; ".join(f"{m.label()}: {m.help}" for m in METHODS.values()))
@@ -60,6 +71,7 @@ def render(study: Study, user: User, transcript_id: int) -> list[dict[str, Any]]
         st.rerun()
     if not suggestions:
         st.caption("No open suggestions. Nothing is coded until you accept a suggestion.")
+        unhide_control()
         return []
     shown = st.toggle("Show suggestions in the text", value=True, key="show_suggestions")
     item = current(suggestions)
@@ -73,12 +85,67 @@ def render(study: Study, user: User, transcript_id: int) -> list[dict[str, Any]]
     return suggestions if shown else []
 
 
+def visible(suggestions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The suggestions whose code this coder has not hidden for the session."""
+    hidden = st.session_state.get(HIDDEN, set())
+    return [s for s in suggestions if s["code_id"] not in hidden]
+
+
+def hide_control(code_id: str) -> None:
+    """A button that hides one code's suggestions for the rest of this session, and a way to show them again."""
+    hidden: set[str] = st.session_state.setdefault(HIDDEN, set())
+    if st.button(f"Hide {code_id} for this session", key=f"hide_{code_id}", icon=":material/visibility_off:",
+                 help="Stop showing this code's suggestions until you log out; nothing is rejected or deleted."):
+        hidden.add(code_id)
+        st.session_state.pop("clicked", None)
+        st.rerun()
+    unhide_control()
+
+
+def unhide_control() -> None:
+    """A button that shows the codes hidden for this session again (nothing when none is hidden)."""
+    hidden: set[str] = st.session_state.get(HIDDEN, set())
+    if hidden and st.button(f"Show hidden codes again ({len(hidden)})", key="unhide_codes",
+                            help=", ".join(sorted(hidden))):
+        hidden.clear()
+        st.rerun()
+
+
+def explanation_lines(details: dict[str, Any]) -> list[str]:
+    """What triggered a suggestion and each part's contribution, as plain text lines (empty for old suggestions)."""
+    if not details:
+        return []
+    lines = []
+    for p in details.get("patterns", []):
+        how = " (synonym)" if p.get("synonym") else ""
+        how += " (after a negation or 'if': counted less)" if p.get("negated") else ""
+        lines.append(f"pattern “{p['pattern']}” met “{p['words']}”{how}")
+    parts = []
+    if details.get("rules") is not None:
+        parts.append(f"rules {details['rules']:.2f}")
+    if details.get("learned") is not None:
+        terms = ", ".join(details.get("terms", []))
+        parts.append(f"learned model {details['learned']:.2f}" + (f" (weighed most: {terms})" if terms else ""))
+    if parts:
+        lines.append(" + ".join(parts) + f" → score {details.get('score', 0):.2f}")
+    return lines
+
+
+def render_suggestion(item: dict[str, Any], details: dict[str, Any], *, total: int) -> None:
+    """One suggestion: code, score, the words and patterns that triggered it, the parts of its score, the passage."""
+    st.markdown(f"**{md(item['code_id'])}** · {md(item['name_en'])} · {md(item['name_zh'] or '')}")
+    st.caption(f"score {item['score']:.2f} · {md(item['method'])} · {total} open")
+    lines = explanation_lines(details)
+    if lines:
+        st.caption("Why: " + md(" · ".join(lines)))
+    else:
+        st.caption(f"evidence: {md(item['evidence'] or '—')}")
+    st.markdown(md_quote(item["snippet"], limit=300))
+
+
 def _review(study: Study, user: User, item: dict[str, Any], total: int) -> None:
     with st.container(border=True, key="suggestion_review"):
-        st.markdown(f"**{item['code_id']}** · {item['name_en']} · {item['name_zh'] or ''}")
-        st.caption(f"score {item['score']:.2f} · {item['method']} · evidence: {item['evidence'] or '—'} · "
-                   f"{total} open")
-        st.markdown(f"> {html.escape(item['snippet'][:300])}")
+        render_suggestion(item, suggestion_details(study, [item["id"]]).get(item["id"], {}), total=total)
         buttons = st.columns(3)
         verdict = None
         if buttons[0].button("Accept", key="suggestion_accept", type="primary", shortcut="a", icon=":material/check:"):
@@ -88,6 +155,7 @@ def _review(study: Study, user: User, item: dict[str, Any], total: int) -> None:
         if buttons[2].button("Skip", key="suggestion_skip", shortcut="s"):
             verdict = "skip"
         st.caption("Keys: A accept · X reject · S skip. Click a dashed passage to review it.")
+        hide_control(item["code_id"])
     if verdict:
         try:
             st.session_state["flash"] = decide(study, item, verdict=verdict, by=user)

@@ -46,3 +46,14 @@ def test_combined_scores_are_probabilities_with_both_kinds_of_evidence(demo_mode
     assert results[0][0].method in ("rules", "rules+learned") and "passport" in results[0][0].evidence
     learned = rank(units, rules=rules, model=demo_model, method="learned", top=3)
     assert all(s.method == "learned" for r in learned for s in r) and len(learned[2]) == 3
+
+
+def test_a_combined_suggestion_explains_both_parts(demo_model, rules):
+    top = rank(units_from_texts(["The agency kept my passport for two years."]), rules=rules, model=demo_model,
+               method="auto", top=3)[0][0]
+    details = top.details
+    assert details["rules"] is not None and 0 < details["learned"] < 1 and details["score"] == round(top.score, 4)
+    assert [p["words"] for p in details["patterns"]] and details["patterns"][0]["pattern"]
+    # the combined score is 1 - (1 - stacker)(1 - rules): never below the rules' own score
+    assert details["score"] >= details["rules"]
+    assert top.as_json(explain=True)["details"] == details and "details" not in top.as_json()

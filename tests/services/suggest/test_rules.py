@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import SHIPPED_CODEBOOK
+from workbench.services.codebook import load_codebook
 from workbench.services.suggest.rules import compile_rules, rule_score, rules_for_codebook, stem
 from workbench.services.suggest.units import units_from_texts
 
@@ -133,3 +134,61 @@ def test_two_character_chinese_pattern_does_not_straddle_words():
     rules = compile_rules([("barriers/distrust_authorities", {"zh": ["求其"]})])
     assert not hits(rules, "被告每月均要求其傭工簽署工資收據。")
     assert list(hits(rules, "警察好求其咁幫我落口供。")) == ["barriers/distrust_authorities"]
+
+
+# -- synonyms and Cantonese (issue 14) ------------------------------------------------------------------------------
+SYNONYM_KEYWORDS = {PASSPORT: {"en": ["confiscate passport"], "zh": ["扣起 護照", "扣留"]},
+                    DELAY: {"en": ["delay"], "zh": ["唔俾 放假"]}}
+
+
+@pytest.fixture(scope="module")
+def synonym_rules():
+    return compile_rules(SYNONYM_KEYWORDS.items())
+
+
+@pytest.mark.parametrize("text", ["The employer seized her passport.", "Her passport was withheld by the agency.",
+                                  "僱主沒收咗佢本護照", "佢哋收埋我本護照", "護照被扣押"])
+def test_a_pattern_meets_its_synonyms_at_a_little_less_weight(synonym_rules, text):
+    found = hits(synonym_rules, text)
+    assert PASSPORT in found
+    match = found[PASSPORT].matches[0]
+    assert match.pattern.synonym and match.pattern.text in ("confiscate passport", "扣起 護照")
+    written = hits(synonym_rules, "僱主扣起佢本護照" if match.pattern.lang == "zh" else "They confiscated her passport.")
+    assert written[PASSPORT].matches[0].contribution > match.contribution
+
+
+def test_a_one_word_pattern_is_not_carried_to_its_synonyms(synonym_rules):
+    """扣留 alone (detention as much as retention) must not spread to 收起, 拿走 …"""
+    assert PASSPORT not in hits(synonym_rules, "她把雨傘收起")
+    assert PASSPORT in hits(synonym_rules, "她被扣留")
+
+
+def test_cantonese_meets_written_chinese(synonym_rules):
+    """唔俾 is written 不給: a pattern written either way matches the other."""
+    assert DELAY in hits(synonym_rules, "僱主唔俾佢放假")
+    assert DELAY in hits(synonym_rules, "僱主不給她放假")
+
+
+def test_the_shipped_codebook_does_not_read_a_language_name_or_a_training_centre_as_the_topic():
+    """A mention of Cantonese is not a language barrier; a training centre is not agency fees (issue 14)."""
+    rules = rules_for_codebook(load_codebook(SHIPPED_CODEBOOK))
+    mention = hits(rules, "Before coming to Hong Kong she spent four months at a training centre learning Cantonese.")
+    assert all(h.score < 0.35 for h in mention.values())
+    barrier = hits(rules, "She could not speak Cantonese and nobody interpreted for her at the police station.")
+    assert list(barrier)[0] == "barriers/language_interpretation" and barrier[list(barrier)[0]].score > 0.55
+    assert list(hits(rules, "佢唔識講廣東話，警察又冇安排傳譯。"))[0] == "barriers/language_interpretation"
+
+
+def test_reported_speech_and_denials_keep_the_topic(rules):
+    """'She said …', 'the employer denied …' report the matter: the match keeps its full weight."""
+    plain = hits(rules, "Her employer confiscated her passport.")[PASSPORT]
+    reported = hits(rules, "She told the police that her employer confiscated her passport.")[PASSPORT]
+    denied = hits(rules, "The employer denied that he confiscated her passport.")[PASSPORT]
+    assert reported.raw == pytest.approx(plain.raw) and denied.raw == pytest.approx(plain.raw)
+    assert not reported.matches[0].negated and not denied.matches[0].negated
+
+
+def test_a_negation_does_not_reach_across_a_clause(rules):
+    negated = hits(rules, "They did not confiscate her passport.")[PASSPORT]
+    across = hits(rules, "No, they confiscated her passport.")[PASSPORT]
+    assert negated.matches[0].negated and not across.matches[0].negated and across.raw > negated.raw

@@ -7,7 +7,15 @@ import pytest
 from tests.helpers import CHINESE_INTERVIEW, CODE_PASSPORT, INTERVIEW, import_text
 from workbench.errors import InputError, PermissionDenied
 from workbench.services.coding import get_coding, list_codings
-from workbench.services.suggest.service import accept, accept_all, generate, list_suggestions, reject, suggestion_counts
+from workbench.services.suggest.service import (
+    accept,
+    accept_all,
+    generate,
+    list_suggestions,
+    reject,
+    suggestion_counts,
+    suggestion_details,
+)
 from workbench.services.suggest.training import training_set
 from workbench.services.transcripts import resolve_transcript
 
@@ -128,3 +136,13 @@ def test_neighbouring_sentences_of_one_turn_merge_into_one_suggestion():
                      (41, 50, (2, 4), s(0.7, "d"))])
     assert [(a, b, x.score, x.evidence) for a, b, x in merged] == [(0, 20, 0.8, "a; b"), (30, 40, 0.7, "c"),
                                                                    (41, 50, 0.7, "d")]
+
+
+def test_each_stored_suggestion_explains_itself(study, transcript, suggested):
+    """Migration 0012: the patterns and words that triggered it, and what the rules contributed."""
+    row = _passport(suggested)
+    details = suggestion_details(study, [row["id"]])[row["id"]]
+    assert details["rules"] == pytest.approx(row["score"], abs=1e-3) and details["learned"] is None
+    assert details["patterns"] and all({"pattern", "words", "synonym", "negated"} <= set(p) for p in details["patterns"])
+    assert any("passport" in p["words"].lower() for p in details["patterns"])
+    assert suggestion_details(study, []) == {}

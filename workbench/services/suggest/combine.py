@@ -21,7 +21,8 @@ Calibration (what a score means):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize
@@ -38,16 +39,37 @@ SHOWN_LEARNED = 0.2          # the learned model "took part" in a combined sugge
 
 @dataclass(frozen=True)
 class Suggestion:
-    """One ranked suggestion for a unit."""
+    """One ranked suggestion for a unit; `details` explains it (see `explanation`)."""
 
     code: str
     score: float
     method: str
     evidence: str
+    details: dict[str, Any] = field(default_factory=dict, compare=False)
 
-    def as_json(self) -> dict[str, object]:
-        """The CLI's JSON shape."""
-        return {"code": self.code, "score": round(self.score, 4), "method": self.method, "evidence": self.evidence}
+    def as_json(self, *, explain: bool = False) -> dict[str, object]:
+        """The CLI's JSON shape (with `details` when asked to explain)."""
+        shape: dict[str, object] = {"code": self.code, "score": round(self.score, 4), "method": self.method,
+                                    "evidence": self.evidence}
+        if explain:
+            shape["details"] = self.details
+        return shape
+
+
+def explanation(hit: RuleHit | None, learned: float | None, terms: str, score: float) -> dict[str, Any]:
+    """What triggered a suggestion and what each part contributed.
+
+    `rules`: the rules' score (0..1) and each matched pattern with the words it met (`synonym` when it matched through
+    a synonym class, `negated` when a negation or hypothetical cue lowered it); `learned`: the learned model's
+    calibrated probability and the terms of the text that weighed most for the code; `score`: the final score. A part
+    that did not take part is None.
+    """
+    patterns = [] if hit is None else [
+        {"pattern": m.pattern.text, "words": m.surface, "synonym": m.pattern.synonym, "negated": m.negated,
+         "weight": round(m.contribution, 3)} for m in sorted(hit.matches, key=lambda m: (m.pattern.lang, m.start))]
+    return {"rules": None if hit is None else round(hit.score, 4), "patterns": patterns,
+            "learned": None if learned is None else round(learned, 4),
+            "terms": [t for t in terms.split(", ") if t], "score": round(score, 4)}
 
 
 def features(hits: dict[str, RuleHit], decision: np.ndarray | None, labels: list[str],
@@ -106,18 +128,26 @@ def rank(units: list[Unit], *, rules: RuleSet | None, model: Model | None, metho
         elif model is not None and decisions is not None:
             ranked = _learned(decisions[index], model)
         else:
-            ranked = [(h.code, h.score, "rules", h.evidence) for h in hits[index].values()]
-        best = [r for r in sorted(ranked, key=lambda r: -r[1])[:top] if r[1] >= min_score]
+            ranked = [Candidate(h.code, h.score, "rules", h, None) for h in hits[index].values()]
+        best = [r for r in sorted(ranked, key=lambda r: -r.score)[:top] if r.score >= min_score]
         results.append(_explained(unit, best, model))
     return results
 
 
-Candidate = tuple[str, float, str, str]   # code, score, method, rules evidence
+@dataclass(frozen=True)
+class Candidate:
+    """A code proposed for a unit, before explanation."""
+
+    code: str
+    score: float
+    method: str
+    hit: RuleHit | None       # the rules' evidence, if the rules matched
+    learned: float | None     # the learned model's calibrated probability, if it took part
 
 
 def _learned(decision: np.ndarray, model: Model) -> list[Candidate]:
     probabilities = model.probability(decision)
-    return [(model.labels[i], float(probabilities[i]), "learned", "")
+    return [Candidate(model.labels[i], float(probabilities[i]), "learned", None, float(probabilities[i]))
             for i in np.argsort(-probabilities)[:LEARNED_CANDIDATES]]
 
 
@@ -131,19 +161,20 @@ def _combined(hits: dict[str, RuleHit], decision: np.ndarray, model: Model) -> l
         stacked = apply_logistic(model.stack, row)
         rules_p = hits[code].score if code in hits else 0.0
         combined = 1.0 - (1.0 - stacked) * (1.0 - rules_p)  # see the module docstring
-        out.append((code, combined, method, hits[code].evidence if code in hits else ""))
+        out.append(Candidate(code, combined, method, hits.get(code), learned_p.get(code)))
     return out
 
 
 def _explained(unit: Unit, best: list[Candidate], model: Model | None) -> list[Suggestion]:
     """Suggestions with their evidence: the matched words, and the terms the model weighed most."""
-    wanted = [c for c, _s, m, _e in best if m != "rules" and model is not None and c in model.labels]
+    wanted = [c.code for c in best if model is not None and c.code in model.labels]
     terms = model.explain(unit, wanted) if wanted and model is not None else {}
     out = []
-    for code, score, method, evidence in best:
-        if method == "rules":
-            out.append(Suggestion(code, score, method, evidence))
-            continue
-        learned = f"learned: {terms[code]}" if terms.get(code) else "learned"
-        out.append(Suggestion(code, score, method, f"{evidence}; {learned}" if evidence else learned))
+    for c in best:
+        details = explanation(c.hit, c.learned, terms.get(c.code, ""), c.score)
+        evidence = c.hit.evidence if c.hit is not None else ""
+        if c.method != "rules":
+            learned = f"learned: {terms[c.code]}" if terms.get(c.code) else "learned"
+            evidence = f"{evidence}; {learned}" if evidence else learned
+        out.append(Suggestion(c.code, c.score, c.method, evidence, details))
     return out

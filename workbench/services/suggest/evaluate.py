@@ -23,6 +23,7 @@ from typing import Any
 
 from workbench.errors import InputError
 from workbench.services.suggest.combine import rank
+from workbench.services.suggest.reference import with_reference
 from workbench.services.suggest.rules import RuleSet
 from workbench.services.suggest.trainer import folds as make_folds
 from workbench.services.suggest.trainer import train
@@ -100,7 +101,7 @@ def evaluate(study: Study, *, rules: RuleSet | None, k: int = 4,
         held_out = {items[i].transcript_id for i in test_idx}
         train_tids = {p.transcript_id for p in items} - held_out
         try:
-            model = train(training_set(study, transcripts=train_tids), rules=rules)
+            model = train(with_reference(training_set(study, transcripts=train_tids), study), rules=rules)
         except InputError:
             continue
         test_units: list[Unit] = [units[i] for i in test_idx]

@@ -10,6 +10,7 @@ from typing import Any
 
 from workbench.errors import InputError
 from workbench.services.suggest.learned import SETTINGS, Model
+from workbench.services.suggest.reference import with_reference
 from workbench.services.suggest.rules import RuleSet
 from workbench.services.suggest.trainer import train, version_of
 from workbench.services.suggest.training import training_set, training_size
@@ -93,7 +94,7 @@ def ensure_model(study: Study, *, rules: RuleSet | None, by: str | User, policy:
     current = latest(study, rules=rules)
     if policy == "never" or (policy == "auto" and current and not _stale(study, current)):
         return load(study, current["version"]) if current else None
-    data = training_set(study)
+    data = with_reference(training_set(study), study)
     if policy == "exact":
         wanted = version_of(data, settings=SETTINGS, rules=rules)
         cached = load(study, wanted)

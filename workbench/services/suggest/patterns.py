@@ -11,8 +11,9 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from workbench.text.nlp import to_simplified
 
 NEGATION_EN = frozenset({"not", "n't", "never", "no", "if", "would", "unless"})
-NEGATION_ZH = tuple(to_simplified(c) for c in ("冇", "沒有", "唔係", "未", "如果", "假如", "若果", "並非", "不是"))
+_NEGATION_ZH = ("冇", "沒有", "唔係", "未", "如果", "假如", "若果", "並非", "不是")
 NEGATION_FACTOR = 0.55      # weight of a match with a cue just before it
+SYNONYM_FACTOR = 0.9        # weight of a pattern matched through a synonym class (text/data/synonyms_*.txt)
 NEAR_FACTOR = 0.8           # weight of an English near (non-contiguous) match, or a spaced Chinese one
 CONTAINED_FACTOR = 0.5      # a match inside a longer match of another code
 SHARED_PENALTY = 0.1        # a pattern inside patterns of n codes counts 1 / (1 + 0.1 (n - 1)): a mild idf
@@ -33,6 +34,12 @@ _SUFFIXES = ("ations", "ation", "ated", "ates", "ate", "ments", "ment", "ings", 
              "ed", "es", "s", "e")
 CLAUSE_END = re.compile(r"[。！？；!?;\n，,：:]")  # negation does not reach across a clause
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+# Cantonese function words and pronouns folded onto their written-Chinese equivalents, one character for one, so
+# that 佢唔俾我出街 meets 他不給我出街 and 冇假放 meets 無假放 (after the Simplified mapping; offsets unchanged).
+# 呃 (cheat) is left alone: it is also the commonest hesitation sound in transcripts.
+_CANTONESE = {ord(k): v for k, v in {"佢": "他", "她": "他", "唔": "不", "冇": "无", "咗": "了", "嘅": "的", "俾": "给",
+                                      "畀": "给", "喺": "在", "嚟": "来", "睇": "看", "讲": "说", "搵": "找", "揾": "找",
+                                      "啲": "些", "攞": "拿", "哋": "们"}.items()}
 
 
 # Words whose stem would meet an unrelated word (department/depart, station/state, statement/state, …).
@@ -53,8 +60,12 @@ def stem(norm: str) -> str:
 
 
 def zh_fold(text: str) -> str:
-    """Text mapped for Chinese substring matching: Simplified characters, ASCII lower case (same length)."""
-    return to_simplified(text).translate(_ASCII_LOWER)
+    """Text mapped for Chinese substring matching: Simplified characters, written forms of Cantonese words, ASCII
+    lower case (same length)."""
+    return to_simplified(text).translate(_CANTONESE).translate(_ASCII_LOWER)
+
+
+NEGATION_ZH = tuple(dict.fromkeys(zh_fold(c) for c in _NEGATION_ZH))
 
 
 @dataclass(frozen=True)
@@ -70,6 +81,7 @@ class Pattern:
     near_ok: bool = False          # English: may match with its content words apart, in any order
     shared: int = 1                # how many codes have a pattern containing this one (1: only its own)
     sentence_start: bool = False   # English "^ enact": only as the first word of a sentence, in its base form
+    synonym: bool = False          # a variant of the written pattern through a synonym class
 
     @property
     def specificity(self) -> float:

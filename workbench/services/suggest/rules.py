@@ -39,10 +39,12 @@ from workbench.services.suggest.patterns import (
     stem,
     zh_fold,
 )
+from workbench.services.suggest.synonyms import chinese_variants, english_variants
 from workbench.services.suggest.units import Unit, units_from_texts
 from workbench.text.language import is_han
 
 _SENTENCE_END = re.compile(r"[.!?;:。！？；：\n]")
+_CLAUSE_EN = re.compile(r"[,;:—–]|\s-\s")
 __all__ = ["STOP_EN", "Match", "Pattern", "RuleHit", "RuleSet", "compile_rules", "rule_score", "rules_for_codebook",
            "stem", "zh_fold"]
 
@@ -53,7 +55,7 @@ class RuleSet:
     def __init__(self, patterns: list[Pattern]):
         self.patterns = patterns
         self.fingerprint = hashlib.sha256(json.dumps(
-            [(p.code, p.lang, p.text, p.weight) for p in patterns], ensure_ascii=False).encode()).hexdigest()[:16]
+            [(p.code, p.lang, p.text, p.weight, p.keys) for p in patterns], ensure_ascii=False).encode()).hexdigest()[:16]
         self.codes = sorted({p.code for p in patterns})
         self._cache: dict[Unit, dict[str, RuleHit]] = {}
         self._en: dict[str, list[Pattern]] = defaultdict(list)
@@ -105,9 +107,12 @@ class RuleSet:
                     span, near = _near(pattern.content, where), True
                 if span is not None and sentence[span[0]] == sentence[span[1] - 1]:
                     cues = [i for i in range(max(0, span[0] - EN_CUE_WINDOW), span[0])
-                            if keys[i] in NEGATION_EN and sentence[i] == sentence[span[0]]]
-                    found[(pattern.code, pattern.text)] = Match(pattern, span[0], span[1], near,
-                                                                cues[-1] if cues else -1, _surface_en(unit, span))
+                            if keys[i] in NEGATION_EN and sentence[i] == sentence[span[0]]
+                            and not _clause_between(unit, i, span[0])]
+                    match = Match(pattern, span[0], span[1], near, cues[-1] if cues else -1, _surface_en(unit, span))
+                    earlier = found.get((pattern.code, pattern.text))
+                    if earlier is None or match.contribution > earlier.contribution:
+                        found[(pattern.code, pattern.text)] = match
         return list(found.values())
 
     def _match_zh(self, unit: Unit) -> list[Match]:
@@ -152,6 +157,13 @@ def _sentence_ids(unit: Unit) -> list[int]:
             current += 1
         ids.append(current)
     return ids
+
+
+def _clause_between(unit: Unit, cue: int, start: int) -> bool:
+    """Whether a clause boundary (comma, semicolon, colon, dash) lies between a cue and a match: "no, she kept it"."""
+    if not unit.has_positions:
+        return False
+    return bool(_CLAUSE_EN.search(unit.text[unit.tokens[cue].end:unit.tokens[start].start]))
 
 
 def _imperative_starts(unit: Unit, sentence: list[int]) -> list[int]:
@@ -272,14 +284,15 @@ def _compile(entries: tuple[tuple[str, str, str, float], ...]) -> RuleSet:
     anchored = {(code, text.removeprefix("^").strip()) for code, lang, text, _w in entries
                 if lang == "en" and text.startswith("^")}
     chinese = [(code, text, weight) for code, lang, text, weight in entries if lang == "zh"]
-    analysed = [(code, text, weight, tuple(stem(n) for n in unit.norms), unit.norms) for (code, text, weight), unit
-                in zip(english, units_from_texts([t for _, t, _ in english], languages=["en"] * len(english)))]
+    written = [(code, text, weight, tuple(stem(n) for n in unit.norms), unit.norms) for (code, text, weight), unit
+               in zip(english, units_from_texts([t for _, t, _ in english], languages=["en"] * len(english)))]
+    analysed = [variant for entry in written for variant in english_variants(entry)]
     codes_of: dict[str, set[str]] = defaultdict(set)
     for code, _text, _weight, keys, _norms in analysed:
         for key in keys:
             codes_of[key].add(code)
-    chinese_parts = [(code, text, weight, tuple(zh_fold(p) for p in text.split() if p))
-                     for code, text, weight in chinese]
+    chinese_parts = [variant for code, text, weight in chinese
+                     for variant in chinese_variants(code, text, weight, tuple(zh_fold(p) for p in text.split() if p))]
     within: dict[tuple[str, ...] | str, set[str]] = defaultdict(set)   # sub-sequence → codes whose patterns hold it
     for code, _text, _weight, keys, _norms in analysed:
         for i in range(len(keys)):
@@ -291,6 +304,8 @@ def _compile(entries: tuple[tuple[str, str, str, float], ...]) -> RuleSet:
                 for j in range(i + 1, len(part) + 1):
                     within[part[i:j]].add(code)
     patterns: list[Pattern] = []
+    written_keys = {(code, text, keys) for code, text, _w, keys, _n in written}
+    written_parts = {(code, text, tuple(zh_fold(p) for p in text.split() if p)) for code, text, _w in chinese}
     for code, text, weight, keys, norms in analysed:
         if keys:
             content = frozenset(k for k, n in zip(keys, norms) if n not in STOP_EN)
@@ -298,11 +313,13 @@ def _compile(entries: tuple[tuple[str, str, str, float], ...]) -> RuleSet:
                 any(len(codes_of[k]) < GENERIC_CODES for k in content)
             start = (code, text) in anchored
             patterns.append(Pattern(code, text, "en", weight, keys, content, near_ok and not start,
-                                    len(within[keys]), sentence_start=start))
+                                    len(within[keys]), sentence_start=start,
+                                    synonym=(code, text, keys) not in written_keys))
     for code, text, weight, parts in chinese_parts:
         if parts:
             shared = len(within[parts[0]]) if len(parts) == 1 else 1
-            patterns.append(Pattern(code, text, "zh", weight, parts, shared=shared))
+            patterns.append(Pattern(code, text, "zh", weight, parts, shared=shared,
+                                    synonym=(code, text, parts) not in written_parts))
     return RuleSet(patterns)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from workbench.errors import InputError, NotFoundError
 from workbench.services.coding import add_coding
 from workbench.services.suggest.combine import Suggestion, rank
+from workbench.services.suggest.feedback import thresholds
 from workbench.services.suggest.methods import METHODS
 from workbench.services.suggest.methods import method as method_named
 from workbench.services.suggest.models import ensure_model
@@ -58,17 +59,20 @@ def generate(study: Study, transcript_id: int, *, by: str | User, method: str = 
         "AND is_interviewer = 0 ORDER BY start", [transcript_id]).fetchall()
     units = units_from_texts([text[r[0]:r[1]] for r in rows], languages=[r[2] for r in rows])
     cut = THRESHOLDS[method if model is not None else "rules"] if threshold is None else threshold
-    ranked = rank(units, rules=rules, model=model, method=method, top=PER_SENTENCE, min_score=cut)
+    per_code = thresholds(study, base=cut) if threshold is None else {}   # calibrated by the team's decisions
+    ranked = rank(units, rules=rules, model=model, method=method, top=PER_SENTENCE,
+                  min_score=min([cut, *per_code.values()]))
     taken = _taken(study, transcript_id)
     spans = _merge([(row[0], row[1], (row[3], index), s) for index, (row, found) in enumerate(zip(rows, ranked))
-                    for s in found if not any(covers(row[0], row[1], a, b) for a, b in taken.get(s.code, []))])
+                    for s in found if s.score >= per_code.get(s.code, cut)
+                    and not any(covers(row[0], row[1], a, b) for a, b in taken.get(s.code, []))])
     version = model.version if model is not None else f"rules:{rules.fingerprint}"
     with study.writing(by=actor, action="suggestions.generate"):
         study.db.execute("DELETE FROM suggestions WHERE transcript_id = ? AND status = 'open'", [transcript_id])
         study.db.table("suggestions").insert_all(
             [{"transcript_id": transcript_id, "start": start, "end": end, "code_id": s.code, "method": s.method,
               "model_version": version, "score": round(s.score, 4), "evidence": s.evidence, "status": "open",
-              "created_at": now()} for start, end, s in spans])
+              "details": json.dumps(s.details, ensure_ascii=False), "created_at": now()} for start, end, s in spans])
         study.audit(actor, "generate", "suggestions", transcript_id, {"stored": len(spans), "method": method,
                                                                        "model_version": version})
     return Generated(transcript_id, len(spans), method if model is not None else "rules", version)
@@ -98,7 +102,7 @@ def _merge(items: list[tuple[int, int, tuple[int, int], Suggestion]]) -> list[tu
             p_start, _p_end, _where, prev = merged[at]
             evidence = "; ".join(dict.fromkeys(e for e in (prev.evidence + "; " + s.evidence).split("; ") if e))
             best = prev if prev.score >= s.score else s
-            merged[at] = (p_start, end, (turn, index), Suggestion(s.code, best.score, best.method, evidence))
+            merged[at] = (p_start, end, (turn, index), Suggestion(s.code, best.score, best.method, evidence, best.details))
         else:
             last_by_code[s.code] = len(merged)
             merged.append((start, end, (turn, index), s))
@@ -115,6 +119,15 @@ def list_suggestions(study: Study, transcript_id: int, *, status: str | None = "
     cursor = study.db.execute(sql, [transcript_id, status] if status else [transcript_id])
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+def suggestion_details(study: Study, suggestion_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Each suggestion's explanation (combine.explanation's shape; {} for suggestions stored before it existed)."""
+    if not suggestion_ids:
+        return {}
+    marks = ", ".join("?" * len(suggestion_ids))
+    rows = study.db.execute(f"SELECT id, details FROM suggestions WHERE id IN ({marks})", list(suggestion_ids))
+    return {row[0]: json.loads(row[1] or "{}") for row in rows.fetchall()}
 
 
 def _open_suggestion(study: Study, suggestion_id: int) -> dict[str, Any]:

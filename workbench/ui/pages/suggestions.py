@@ -1,4 +1,5 @@
-"""Suggestions panel: per code how many were suggested, accepted and rejected; cross-validated quality; retrain."""
+"""Suggestions panel: per code how many were suggested, accepted and rejected; cross-validated quality; retraining in
+the background with a progress bar that names the model version it produced."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from workbench.errors import WorkbenchError
-from workbench.services.suggest import latest_quality, retrain, suggestion_counts
+from workbench.services.suggest import latest_quality, suggestion_counts
+from workbench.services.suggest.jobs import Job, job_for, start_retrain
 from workbench.services.suggest.methods import METHODS
 from workbench.ui import session
+from workbench.ui.safe import md
 from workbench.ui.suggestion_accountability import accountability_section, quality_explained
 from workbench.vocab import LANGUAGES
 
@@ -34,18 +37,46 @@ def quality_frame(evaluation: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def run_retrain(study: Any, user: Any) -> None:
-    """Retrain and evaluate with a progress bar inside a status box."""
-    with st.status("Retraining the learned suggester…", expanded=True) as status:
-        bar = st.progress(0.0, text="starting")
-        try:
-            result = retrain(study, by=user, progress=lambda fraction, message: bar.progress(
-                min(max(fraction, 0.0), 1.0), text=message))
-        except WorkbenchError as err:
-            status.update(label=str(err), state="error")
-            return
-        status.update(label=f"Model {result['version']} trained on {result['training_size']} codings "
-                            "and rejections, and cross-validated.", state="complete", expanded=False)
+def start(study: Any, user: Any) -> None:
+    """Start retraining in the background (the page stays usable while it runs)."""
+    try:
+        start_retrain(study, by=user)
+    except WorkbenchError as err:
+        st.error(md(err))
+
+
+def job_status(current: Job | None) -> str | None:
+    """What to say about the latest retraining of this study (None if there was none in this session of the app)."""
+    if current is None:
+        return None
+    if current.running:
+        return f"Retraining… {current.message} ({current.progress:.0%})"
+    if current.state == "failed":
+        return f"Retraining failed: {current.error}"
+    size = current.result.get("training_size", "?")
+    return f"Model {current.version} trained on {size} codings and rejections, and cross-validated."
+
+
+def progress(study_path: str) -> None:
+    """The latest retrain of this study: polled every second while it runs, then its outcome."""
+    current = job_for(study_path)
+    if current is not None and current.running:
+        _running(study_path)
+    elif current is not None:
+        message = md(job_status(current) or "")
+        if current.state == "failed":
+            st.error(message)
+        else:
+            st.success(message)
+
+
+@st.fragment(run_every=1.0)
+def _running(study_path: str) -> None:
+    current = job_for(study_path)
+    if current is None or not current.running:
+        st.rerun(scope="app")   # finished: the figures below come from the new model
+        return
+    st.progress(current.progress, text=md(job_status(current) or ""))
 
 
 def render() -> None:
@@ -59,8 +90,11 @@ def render() -> None:
     counts = counts_frame(suggestion_counts(study))
     st.dataframe(counts, hide_index=True, width="stretch")
     if user.may("suggestions.generate") and st.button("Retrain and evaluate", icon=":material/model_training:",
-                                                      help="Train on the study's codings now and cross-validate."):
-        run_retrain(study, user)
+                                                      help="Train on the study's codings and the team's accepted and "
+                                                           "rejected suggestions, and cross-validate; runs in the "
+                                                           "background."):
+        start(study, user)
+    progress(study.path)
     st.subheader("Quality on this study's codings")
     latest = latest_quality(study)
     evaluation = (latest or {}).get("metrics", {}).get("evaluation")

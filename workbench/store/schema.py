@@ -296,3 +296,133 @@ def coding_counts(db: Database) -> None:
 def segment_turn_index(db: Database) -> None:
     """Index segments.turn_id so cascading deletes do not scan the table once per row."""
     db.execute("CREATE INDEX IF NOT EXISTS idx_segments_turn ON segments(turn_id)")
+
+
+# -- 0008: which framework measures each coding speaks to, and summaries that split by language -------------
+# A coding's measures are confirmed by its coder (coding_measures, status 'confirmed'); a measure of the code's
+# mapping that the coder turned down is stored as 'rejected'; a mapped measure with no row is *derived* (the
+# codebook's default, not confirmed). Each coding keeps the language of the turn it was coded in (set once, when
+# it is inserted), so a language filter reads the summaries instead of looking up every coding's turn.
+# coding_counts is rebuilt with that language; attribution_tallies counts the rows of coding_measures by the
+# same keys. Triggers keep both exact whoever writes (the cascade from a deleted coding is counted on the
+# coding's side, because the coding is already gone when its coding_measures rows are deleted).
+CODING_LANGUAGE_SQL = ("coalesce((SELECT s.language FROM segments s WHERE s.transcript_id = {k}.transcript_id "
+                       "AND s.kind = 'turn' AND s.start <= {k}.start ORDER BY s.start DESC LIMIT 1), "
+                       "(SELECT t.language FROM transcripts t WHERE t.id = {k}.transcript_id))")
+_KEYS = "code_id, transcript_id, coder_id, assessment, language"
+
+
+def _keys_of(row: str) -> str:
+    return (f"{row}.code_id, {row}.transcript_id, {row}.coder_id, coalesce({row}.assessment, 'none'), "
+            f"{row}.language")
+
+
+def _match(row: str) -> str:
+    return (f"code_id = {row}.code_id AND transcript_id = {row}.transcript_id AND coder_id = {row}.coder_id "
+            f"AND assessment = coalesce({row}.assessment, 'none') AND language = {row}.language")
+
+
+def _attributions_of(row: str, sign: str) -> str:
+    """Statements adding (+) or removing (-) one coding's attributions from attribution_tallies."""
+    if sign == "+":
+        return (f"INSERT INTO attribution_tallies ({_KEYS}, measure_id, status, n) SELECT {_keys_of(row)}, "
+                f"a.measure_id, a.status, 1 FROM coding_measures a WHERE a.coding_id = {row}.id "
+                f"AND {row}.language IS NOT NULL ON CONFLICT DO UPDATE SET n = n + 1;")
+    return (f"UPDATE attribution_tallies SET n = n - (SELECT count(*) FROM coding_measures a WHERE a.coding_id = "
+            f"{row}.id AND a.measure_id = attribution_tallies.measure_id AND a.status = attribution_tallies.status) "
+            f"WHERE {_match(row)}; DELETE FROM attribution_tallies WHERE {_match(row)} AND n <= 0;")
+
+
+def _one_attribution(row: str, sign: str) -> str:
+    """Statements adding or removing one coding_measures row (`row` is new or old) from attribution_tallies."""
+    coding = "(SELECT k.{col} FROM codings k WHERE k.id = " + row + ".coding_id)"
+    keys = ", ".join(coding.format(col=c) for c in ("code_id", "transcript_id", "coder_id")) + (
+        f", coalesce({coding.format(col='assessment')}, 'none'), {coding.format(col='language')}")
+    if sign == "+":
+        return (f"INSERT INTO attribution_tallies ({_KEYS}, measure_id, status, n) SELECT {keys}, {row}.measure_id, "
+                f"{row}.status, 1 WHERE EXISTS (SELECT 1 FROM codings k WHERE k.id = {row}.coding_id "
+                "AND k.language IS NOT NULL) ON CONFLICT DO UPDATE SET n = n + 1;")
+    where = (f"({_KEYS}) = (SELECT {_keys_of('k')} FROM codings k WHERE k.id = {row}.coding_id) "
+             f"AND measure_id = {row}.measure_id AND status = {row}.status")
+    return (f"UPDATE attribution_tallies SET n = n - 1 WHERE {where}; "
+            f"DELETE FROM attribution_tallies WHERE {where} AND n <= 0;")
+
+
+_CODING_MEASURES = [
+    "ALTER TABLE codings ADD COLUMN language TEXT",
+    f"UPDATE codings SET language = {CODING_LANGUAGE_SQL.format(k='codings')}",
+    """CREATE TABLE coding_measures (
+        coding_id INTEGER NOT NULL REFERENCES codings(id) ON DELETE CASCADE,
+        measure_id TEXT NOT NULL REFERENCES measures(id),
+        status TEXT NOT NULL CHECK (status IN ('confirmed', 'rejected')),
+        decided_by INTEGER NOT NULL REFERENCES users(id),
+        decided_at TEXT NOT NULL,
+        PRIMARY KEY (coding_id, measure_id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX idx_coding_measures_measure ON coding_measures(measure_id, status)",
+    "DROP TRIGGER IF EXISTS coding_counts_insert",
+    "DROP TRIGGER IF EXISTS coding_counts_delete",
+    "DROP TRIGGER IF EXISTS coding_counts_update",
+    "DROP TABLE IF EXISTS coding_counts",
+    """CREATE TABLE coding_counts (
+        code_id TEXT NOT NULL,
+        transcript_id INTEGER NOT NULL,
+        coder_id INTEGER NOT NULL,
+        assessment TEXT NOT NULL,
+        language TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (code_id, transcript_id, coder_id, assessment, language)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE attribution_tallies (
+        code_id TEXT NOT NULL,
+        transcript_id INTEGER NOT NULL,
+        coder_id INTEGER NOT NULL,
+        assessment TEXT NOT NULL,
+        language TEXT NOT NULL,
+        measure_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (code_id, transcript_id, coder_id, assessment, language, measure_id, status)
+    ) WITHOUT ROWID""",
+    # A coding inserted without a language gets its turn's; the UPDATE below then counts it (update trigger).
+    f"""CREATE TRIGGER codings_language AFTER INSERT ON codings WHEN new.language IS NULL BEGIN
+        UPDATE codings SET language = {CODING_LANGUAGE_SQL.format(k='new')} WHERE id = new.id;
+    END""",
+    f"""CREATE TRIGGER coding_counts_insert AFTER INSERT ON codings WHEN new.language IS NOT NULL BEGIN
+        INSERT INTO coding_counts ({_KEYS}, n) VALUES ({_keys_of('new')}, 1) ON CONFLICT DO UPDATE SET n = n + 1;
+    END""",
+    f"""CREATE TRIGGER coding_counts_delete BEFORE DELETE ON codings BEGIN
+        UPDATE coding_counts SET n = n - 1 WHERE {_match('old')};
+        DELETE FROM coding_counts WHERE {_match('old')} AND n <= 0;
+        {_attributions_of('old', '-')}
+    END""",
+    f"""CREATE TRIGGER coding_counts_update AFTER UPDATE OF code_id, transcript_id, coder_id, assessment, language
+    ON codings BEGIN
+        UPDATE coding_counts SET n = n - 1 WHERE {_match('old')};
+        DELETE FROM coding_counts WHERE {_match('old')} AND n <= 0;
+        INSERT INTO coding_counts ({_KEYS}, n) SELECT {_keys_of('new')}, 1 WHERE new.language IS NOT NULL
+            ON CONFLICT DO UPDATE SET n = n + 1;
+        {_attributions_of('old', '-')}
+        {_attributions_of('new', '+')}
+    END""",
+    f"""CREATE TRIGGER attribution_tallies_insert AFTER INSERT ON coding_measures BEGIN
+        {_one_attribution('new', '+')}
+    END""",
+    f"""CREATE TRIGGER attribution_tallies_delete AFTER DELETE ON coding_measures BEGIN
+        {_one_attribution('old', '-')}
+    END""",
+    f"""CREATE TRIGGER attribution_tallies_update AFTER UPDATE OF coding_id, measure_id, status ON coding_measures
+    BEGIN
+        {_one_attribution('old', '-')}
+        {_one_attribution('new', '+')}
+    END""",
+    f"""INSERT INTO coding_counts ({_KEYS}, n) SELECT code_id, transcript_id, coder_id, coalesce(assessment, 'none'),
+        language, count(*) FROM codings WHERE language IS NOT NULL GROUP BY 1, 2, 3, 4, 5""",
+]
+
+
+@migrations(name="0008_coding_measures")
+def coding_measures(db: Database) -> None:
+    """Per-coding measure attributions, each coding's language, and the summaries the analysis reads."""
+    for statement in _CODING_MEASURES:
+        db.execute(statement)

@@ -21,7 +21,7 @@ def code_cooccurrence(study: Study, *, level: str = "code", same_coder: bool = T
     params: list = []
     key = "theme" if level == "theme" else "code_id"
     coder = "AND a.coder = b.coder " if same_coder else ""
-    sql = (codings_sql(filters, params, language=bool(filters and filters.needs_language()))
+    sql = (codings_sql(filters, params)
            + f" SELECT a.{key} AS code_a, b.{key} AS code_b, count(*) AS overlaps, "
            "count(DISTINCT a.transcript_id) AS transcripts, count(DISTINCT a.participant_id) AS participants "
            "FROM base a JOIN base b ON b.transcript_id = a.transcript_id AND b.start < a.\"end\" "
@@ -47,7 +47,7 @@ def code_participant_matrix(study: Study, *, level: str = "code", wide: bool = F
     check_level(level)
     params: list = []
     key = "b.theme" if level == "theme" else "b.code_id"
-    sql = (codings_sql(filters, params, language=bool(filters and filters.needs_language()))
+    sql = (codings_sql(filters, params)
            + f" SELECT {key} AS code, p.pseudonym AS participant, b.grp AS \"group\", count(*) AS codings "
            "FROM base b JOIN participants p ON p.id = b.participant_id GROUP BY 1, 2 ORDER BY 1, 2")
     long = frame(study, sql, params)

@@ -21,7 +21,7 @@ def coded_sentence_words(study: Study, *, by: str = "code", filters: Filters | N
     if by not in WORD_KEYS:
         raise InputError(f"word frequencies are by code, theme or group, not {by!r}")
     params: list = []
-    sql = (codings_sql(filters, params, language=bool(filters and filters.needs_language()))
+    sql = (codings_sql(filters, params)
            + f", hit AS (SELECT DISTINCT {WORD_KEYS[by]} AS key, s.id AS sid FROM base b JOIN segments s "
            "ON s.transcript_id = b.transcript_id AND s.kind = 'sentence' AND s.start < b.\"end\" "
            "AND b.start < s.\"end\") SELECT hit.key, s.language, s.words FROM hit JOIN segments s ON s.id = hit.sid")

@@ -19,8 +19,7 @@ from tests.helpers import (
 )
 from workbench.services.attributions import reset_coding_measures, set_coding_measures
 from workbench.services.codebook import load_with_framework
-from workbench.services.codes import install_codebook
-from workbench.services.codes import merge_codes
+from workbench.services.codes import install_codebook, merge_codes
 from workbench.services.coding import add_coding, find_span, remove_coding, restore_coding, update_coding
 from workbench.services.transcripts import transcript_text
 from workbench.store import schema

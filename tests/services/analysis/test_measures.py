@@ -11,10 +11,10 @@ from workbench.services.analysis import (
     measure_codes,
     measure_participants,
     measure_summary,
-    quotes_for_point,
     theme_measure_matrix,
 )
 from workbench.services.analysis import base as analysis_base
+from workbench.services.analysis.drilldown import heatmap_quotes
 from workbench.services.codebook import load_with_framework
 from workbench.services.codes import install_codebook
 from workbench.services.coding import add_coding, find_span
@@ -129,7 +129,7 @@ def test_measure_participants_names_them(demo_study, derived):
 def test_clicked_cell_lists_the_quotes_behind_it(demo_study, derived):
     filters = Filters(include_derived=derived)
     cell = theme_measure_matrix(demo_study, filters=filters).query("row_id == 'barriers' and measure == 'ON-3'").iloc[0]
-    behind = quotes_for_point(demo_study, "heatmap", {"row_id": "barriers", "measure": "ON-3"}, filters=filters)
+    behind = heatmap_quotes(demo_study, {"row_id": "barriers", "measure": "ON-3"}, filters=filters)
     assert behind["participant"].nunique() == cell["participants"]
     assert set(behind["theme"]) == {"barriers"}
     assert all("ON-3" in m.split() for m in behind["measures"])

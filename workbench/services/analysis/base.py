@@ -175,7 +175,8 @@ def population(study: Study, *, filters: Filters | None = None) -> dict[str, int
     This is the ceiling of every "participants" figure: no bar or cell may count more people than this.
     """
     filters = filters or Filters()
-    conds, params = ["1"], []
+    conds: list[str] = ["1"]
+    params: list[Any] = []
     if filters.groups:
         conds.append(_in("p.participant_group", filters.groups, params))
     if filters.participants:

@@ -15,7 +15,7 @@ def code_cooccurrence(study: Study, *, level: str = "code", same_coder: bool = T
     Co-occurrence means overlapping spans (a.start < b.end and b.start < a.end), not merely the same
     segment. With `same_coder` (the default) both codings must be by the same coder, so two coders
     disagreeing on one passage is not counted as co-occurrence. `overlaps` counts overlapping coding
-    pairs; `transcripts` and `participants` count where they occur.
+    pairs; `transcripts` and `participants` count where they occur; `position_a`/`_b` give codebook order.
     """
     check_level(level)
     params: list = []
@@ -33,8 +33,7 @@ def code_cooccurrence(study: Study, *, level: str = "code", same_coder: bool = T
                                         "name_zh": f"name_zh_{side}", "position": f"position_{side}"})
         pairs = pairs.merge(renamed, on=f"code_{side}", how="left")
     pairs["overlap"] = "spans overlap" + (" (same coder)" if same_coder else " (any coders)")
-    pairs = pairs.sort_values(["position_a", "position_b"]).drop(columns=["position_a", "position_b"])
-    return pairs.reset_index(drop=True)
+    return pairs.sort_values(["position_a", "position_b"]).reset_index(drop=True)
 
 
 def code_participant_matrix(study: Study, *, level: str = "code", wide: bool = False,

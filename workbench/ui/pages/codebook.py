@@ -22,6 +22,8 @@ def render() -> None:
     flash = st.session_state.pop("codebook_flash", None)
     if flash:
         st.success(flash)
+    st.caption("Codings count every coder's application of a code; passages count distinct spans (a passage two "
+               "coders both coded is one passage, as on the Themes page).")
     _tree(codes, measures, query.strip().lower())
     if user.may("codebook.edit"):
         st.divider()
@@ -45,7 +47,8 @@ def _tree(codes: list[dict[str, Any]], measures: dict[str, dict[str, Any]], quer
         if query and not kids and not matches(theme, query):
             continue
         total = theme["codings"] + sum(c["codings"] for c in children.get(theme["id"], []))
-        with st.expander(f"**{theme['name_en']}** · {theme['name_zh'] or ''} — {total} codings",
+        spans = theme["passages"] + sum(c["passages"] for c in children.get(theme["id"], []))
+        with st.expander(f"**{theme['name_en']}** · {theme['name_zh'] or ''} — {total} codings ({spans} passages)",
                          expanded=bool(query)):
             if theme["definition_en"]:
                 st.caption(theme["definition_en"])
@@ -56,7 +59,8 @@ def _tree(codes: list[dict[str, Any]], measures: dict[str, dict[str, Any]], quer
 def _code_card(code: dict[str, Any], measures: dict[str, dict[str, Any]]) -> None:
     with st.container(border=True):
         st.markdown(f'<span style="display:inline-block;width:0.8em;height:0.8em;background:{code["color"]}"></span> '
-                    f"**{code['name_en']}** · {code['name_zh'] or ''} · `{code['id']}` · {code['codings']} codings",
+                    f"**{code['name_en']}** · {code['name_zh'] or ''} · `{code['id']}` · {code['codings']} codings "
+                    f"({code['passages']} passages)",
                     unsafe_allow_html=True)
         if code["definition_en"]:
             st.write(code["definition_en"])

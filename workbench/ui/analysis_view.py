@@ -48,9 +48,9 @@ def label_language(*, key: str) -> str:
 def filter_widgets(study: Study, *, key: str, show: tuple[str, ...] = ("group", "language", "coder", "assessment",
                                                                       "measure", "derived")) -> Filters:
     """Multiselect filters in one row (and the derived-attributions switch); returns the Filters they describe."""
-    cols = st.columns(len(show))
+    pickers = [name for name in show if name != "derived"]
+    cols = st.columns(len(pickers))
     chosen: dict[str, tuple[str, ...]] = {}
-    derived = False
     options: dict[str, tuple[str, list[str], Any]] = {
         "group": ("Participant group", groups_present(study), None),
         "language": ("Language", list(LANGUAGES.values), LANGUAGES.label),
@@ -59,13 +59,11 @@ def filter_widgets(study: Study, *, key: str, show: tuple[str, ...] = ("group", 
         "measure": ("Measure", [m["id"] for m in list_measures(study)], None),
         "code": ("Theme or code", [c["id"] for c in list_codes(study)], None),
     }
-    for col, name in zip(cols, show):
-        if name == "derived":
-            derived = col.toggle(DERIVED_LABEL, key=f"{key}_derived", help=DERIVED_HELP)
-            continue
+    for col, name in zip(cols, pickers):
         label, values, fmt = options[name]
         kwargs = {"format_func": fmt} if fmt else {}
         chosen[name] = tuple(col.multiselect(label, values, key=f"{key}_{name}", placeholder="all", **kwargs))
+    derived = "derived" in show and st.toggle(DERIVED_LABEL, key=f"{key}_derived", help=DERIVED_HELP)
     return Filters(groups=chosen.get("group", ()), languages=chosen.get("language", ()),
                    coders=chosen.get("coder", ()), assessments=chosen.get("assessment", ()),
                    measures=chosen.get("measure", ()), codes=chosen.get("code", ()), include_derived=derived)

@@ -138,7 +138,8 @@ def _words_data(study: Study, *, filters: analysis.Filters, by: str, code: str |
 
 
 def _leaf_codes(study: Study) -> list[str]:
-    return [c["code"] for c in analysis.code_names(study).to_dict("records") if c["parent"]]
+    names = analysis.code_names(study)
+    return names.loc[names["parent"].notna(), "code"].tolist()
 
 
 # -- build adapters: the registry's call shape onto each builder ------------------------------------------------

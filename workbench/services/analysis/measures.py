@@ -37,9 +37,9 @@ def _in_measures(column: str, filters: Filters, params: list) -> str:
 
 
 def attributions_sql(filters: Filters | None, params: list) -> str:
-    """CTEs ending in `att`: attributed codings per (code, transcript, coder, assessment, language, measure).
+    """CTEs ending in `att`: rows of attributed codings, each for one code, transcript, assessment and measure.
 
-    `att` has code_id, theme, transcript_id, participant_id, grp, assessment, measure and n (codings). It reads
+    `att` has code_id, theme, transcript_id, participant_id, grp, assessment, measure and n (codings, > 0). It reads
     the trigger-kept summaries (attribution_tallies for confirmed; coding_counts less every decision for
     derived) unless a filter needs the codings themselves, then counts the codings.
     """
@@ -49,16 +49,20 @@ def attributions_sql(filters: Filters | None, params: list) -> str:
     confirmed = (f"SELECT {_ROW}, k.assessment, k.measure_id AS measure, k.n FROM attribution_tallies k {_JOINS} "
                  f"WHERE k.status = 'confirmed' AND {where_clause(filters, params, measures=False)}"
                  + _in_measures("k.measure_id", filters, params))
-    sql = f"WITH RECURSIVE {TREE_CTE}, att AS ({confirmed}"
-    if filters.include_derived:
-        decided = ("(SELECT sum(d.n) FROM attribution_tallies d WHERE d.code_id = k.code_id AND d.transcript_id = "
-                   "k.transcript_id AND d.coder_id = k.coder_id AND d.assessment = k.assessment AND d.language = "
-                   "k.language AND d.measure_id = cm.measure_id)")
-        sql += (f" UNION ALL SELECT * FROM (SELECT {_ROW}, k.assessment, cm.measure_id AS measure, "
-                f"k.n - coalesce({decided}, 0) AS n FROM coding_counts k JOIN code_measures cm ON cm.code_id = k.code_id "
-                f"{_JOINS} WHERE {where_clause(filters, params, measures=False)}"
-                + _in_measures("cm.measure_id", filters, params) + ") WHERE n > 0")
-    return sql + ")"
+    if not filters.include_derived:
+        return f"WITH RECURSIVE {TREE_CTE}, att AS ({confirmed})"
+    # Derived = every coding of a code counted for each mapped measure, less the codings a coder decided on for
+    # that measure (confirmed ones are counted above, turned-down ones not at all). The sums per code,
+    # transcript, assessment and measure are exact, and positive exactly where some coding counts.
+    mapped = (f"SELECT {_ROW}, k.assessment, cm.measure_id, k.n FROM coding_counts k JOIN code_measures cm "
+              f"ON cm.code_id = k.code_id {_JOINS} WHERE {where_clause(filters, params, measures=False)}"
+              + _in_measures("cm.measure_id", filters, params))
+    decided = (f"SELECT {_ROW}, k.assessment, k.measure_id, -k.n FROM attribution_tallies k JOIN code_measures cm "
+               f"ON cm.code_id = k.code_id AND cm.measure_id = k.measure_id {_JOINS} "
+               f"WHERE {where_clause(filters, params, measures=False)}" + _in_measures("k.measure_id", filters, params))
+    return (f"WITH RECURSIVE {TREE_CTE}, raw AS ({confirmed} UNION ALL {mapped} UNION ALL {decided}), "
+            "att AS (SELECT code_id, theme, transcript_id, participant_id, grp, assessment, measure, sum(n) AS n "
+            "FROM raw GROUP BY code_id, transcript_id, assessment, measure HAVING sum(n) > 0)")
 
 
 def _attributions_from_codings(filters: Filters, params: list) -> str:

@@ -37,12 +37,13 @@ PLAIN_SEARCH = "SELECT id FROM transcripts WHERE text LIKE '%' || ? || '%'"
 # for derived ones, coding_counts × the code → measure mapping. {where} takes the filter.
 PLAIN_CONFIRMED = ("SELECT c.parent_id, a.measure_id, count(DISTINCT t.participant_id), sum(a.n) FROM attribution_tallies a "
                    "JOIN codes c ON c.id = a.code_id JOIN transcripts t ON t.id = a.transcript_id "
-                   "LEFT JOIN participants p ON p.id = t.participant_id WHERE a.status = 'confirmed' AND {where} "
+                   "LEFT JOIN participants p ON p.id = t.participant_id WHERE {where} "
                    "GROUP BY 1, 2")
-PLAIN_DERIVED = ("SELECT c.parent_id, cm.measure_id, count(DISTINCT t.participant_id), sum(a.n) FROM coding_counts a "
+PLAIN_DERIVED = ("SELECT c.parent_id, cm.measure_id, count(DISTINCT t.participant_id), sum(a.n - a.decided) "
+                 "FROM coding_counts a "
                  "JOIN code_measures cm ON cm.code_id = a.code_id JOIN codes c ON c.id = a.code_id "
                  "JOIN transcripts t ON t.id = a.transcript_id LEFT JOIN participants p ON p.id = t.participant_id "
-                 "WHERE {where} GROUP BY 1, 2")
+                 "WHERE a.n > a.decided AND {where} GROUP BY 1, 2")
 MATRIX_CASES = [  # (label, filters, plain SQL condition on the summary row a and participant p)
     ("no filter", Filters(), "1"),
     ("language zh", Filters(languages=("zh",)), "a.language = 'zh'"),

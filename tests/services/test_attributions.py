@@ -91,3 +91,12 @@ def test_add_coding_with_measures_and_undo_keep_the_decision(study):
     assert decided_measures(study, again) == ["NM-x2"]
     with pytest.raises(InputError, match="'ZZ'"):
         add_coding(study, transcript_id=tid, start=start, end=end, code_id=CODE_WAGES, by="coder1", measures=["ZZ"])
+
+
+def test_a_decided_coding_keeps_its_decision_when_the_mapping_grows(study, coding):
+    set_coding_measures(study, coding, ["ON-3"], by="coder1")
+    with study.writing(by="admin1", action="codebook.edit"):
+        study.db.execute("INSERT INTO code_measures (code_id, measure_id) VALUES (?, 'GOV-1')", [CODE_WAGES])
+    assert "GOV-1" not in _statuses(study, coding)
+    reset_coding_measures(study, coding, by="coder1")
+    assert _statuses(study, coding)["GOV-1"] == "derived"

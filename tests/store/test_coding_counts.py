@@ -25,17 +25,18 @@ from workbench.services.transcripts import transcript_text
 from workbench.store import schema
 from workbench.store.study import Study
 
-GROUPED = ("SELECT code_id, transcript_id, coder_id, coalesce(assessment, 'none'), language, count(*) FROM codings "
+GROUPED = ("SELECT code_id, transcript_id, coder_id, coalesce(assessment, 'none'), language, count(*), "
+           "sum(EXISTS (SELECT 1 FROM coding_measures a WHERE a.coding_id = k.id)) FROM codings k "
            "GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5")
 ATTRIBUTED = ("SELECT k.code_id, k.transcript_id, k.coder_id, coalesce(k.assessment, 'none'), k.language, a.measure_id, "
-              "a.status, count(*) FROM coding_measures a JOIN codings k ON k.id = a.coding_id "
-              "GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7")
+              "count(*) FROM coding_measures a JOIN codings k ON k.id = a.coding_id WHERE a.status = 'confirmed' "
+              "GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6")
 
 
 def _in_step(study: Study) -> bool:
-    counts = study.db.execute("SELECT code_id, transcript_id, coder_id, assessment, language, n FROM coding_counts "
-                              "ORDER BY 1, 2, 3, 4, 5").fetchall()
-    tallies = study.db.execute("SELECT * FROM attribution_tallies ORDER BY 1, 2, 3, 4, 5, 6, 7").fetchall()
+    counts = study.db.execute("SELECT code_id, transcript_id, coder_id, assessment, language, n, decided "
+                              "FROM coding_counts ORDER BY 1, 2, 3, 4, 5").fetchall()
+    tallies = study.db.execute("SELECT * FROM attribution_tallies ORDER BY 1, 2, 3, 4, 5, 6").fetchall()
     return counts == study.db.execute(GROUPED).fetchall() and tallies == study.db.execute(ATTRIBUTED).fetchall()
 
 
@@ -57,6 +58,14 @@ def test_counts_follow_add_update_remove_and_merge(study):
     update_coding(study, second, by="coder1", code_id=CODE_DELAY)
     assert _in_step(study)
     set_coding_measures(study, second, [], by="coder1")
+    assert _in_step(study)
+    with study.db.atomic():  # any SQLite tool may change a decision row by row
+        study.db.execute("UPDATE coding_measures SET status = 'confirmed' WHERE coding_id = ?", [second])
+    assert _in_step(study)
+    with study.db.atomic():
+        study.db.execute("UPDATE coding_measures SET coding_id = ? WHERE coding_id = ?", [first, second])
+    assert _in_step(study)
+    set_coding_measures(study, second, ["ON-2"], by="coder1")
     assert _in_step(study)
     reset_coding_measures(study, second, by="coder1")
     assert _in_step(study)

@@ -1,10 +1,10 @@
 """Which framework measures a coding speaks to: confirmed by its coder, or derived from the code's mapping.
 
-The codebook maps each code to measures (code_measures); that mapping is only a default. A coder confirms
-the measures a passage really speaks to (any measure of the study, mapped or not); the mapped measures they
-leave out are stored as rejected, so they stop counting as derived for that coding. A coding nobody decided
-on keeps the whole mapping as *derived*. Analysis counts confirmed attributions, and derived ones only when
-asked (`Filters.include_derived`).
+The codebook maps each code to measures (code_measures); that mapping is only a default. A coder decides
+which measures a passage really speaks to (any measure of the study, mapped or not, or none): a decided
+coding speaks to exactly its confirmed measures, and the mapped ones left out are stored as rejected so the
+decision can be shown. A coding nobody decided on keeps its code's whole mapping as *derived*. Analysis
+counts confirmed attributions, and derived ones only when asked (`Filters.include_derived`).
 """
 
 from __future__ import annotations
@@ -75,8 +75,8 @@ def reset_coding_measures(study: Study, coding_id: int, *, by: str | User) -> No
 def coding_measures(study: Study, coding_id: int) -> list[dict[str, Any]]:
     """Every measure of the catalogue for one coding: status confirmed, derived, rejected or None, with titles.
 
-    This is what a measure chooser shows: confirmed ones ticked, derived ones ticked and marked as the
-    codebook's default, the rest (rejected or never mapped) unticked.
+    This is what a measure chooser shows: confirmed ones ticked, derived ones (an undecided coding's mapping)
+    ticked and marked as the codebook's default, the rest (rejected, or not chosen) unticked.
     """
     code_id, _owner = _coding(study, coding_id)
     rows = study.db.execute(
@@ -85,8 +85,10 @@ def coding_measures(study: Study, coding_id: int) -> list[dict[str, Any]]:
         "LEFT JOIN coding_measures a ON a.coding_id = ? AND a.measure_id = m.id "
         "LEFT JOIN code_measures cm ON cm.code_id = ? AND cm.measure_id = m.id ORDER BY m.position, m.id",
         [coding_id, code_id]).fetchall()
+    decided = any(row[4] for row in rows)
     return [{"measure": m, "pillar": pillar, "title_en": en, "title_zh": zh, "mapped": bool(mapped),
-             "status": status or ("derived" if mapped else None)} for m, pillar, en, zh, status, mapped in rows]
+             "status": status or ("derived" if mapped and not decided else None)}
+            for m, pillar, en, zh, status, mapped in rows]
 
 
 def decided_measures(study: Study, coding_id: int) -> list[str] | None:

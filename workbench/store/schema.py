@@ -299,12 +299,13 @@ def segment_turn_index(db: Database) -> None:
 
 
 # -- 0008: which framework measures each coding speaks to, and summaries that split by language -------------
-# A coding's measures are confirmed by its coder (coding_measures, status 'confirmed'); a measure of the code's
-# mapping that the coder turned down is stored as 'rejected'; a mapped measure with no row is *derived* (the
-# codebook's default, not confirmed). Each coding keeps the language of the turn it was coded in (set once, when
-# it is inserted), so a language filter reads the summaries instead of looking up every coding's turn.
-# coding_counts is rebuilt with that language; attribution_tallies counts the rows of coding_measures by the
-# same keys. Triggers keep both exact whoever writes (the cascade from a deleted coding is counted on the
+# A coding is *decided* once its coder has set its measures: coding_measures holds the measures confirmed and
+# the code's mapped measures turned down. A decided coding speaks to exactly its confirmed measures; an
+# undecided one to every measure of its code's mapping, marked *derived* (the codebook's default).
+# Each coding keeps the language of the turn it was coded in (set once, when it is inserted), so a language
+# filter reads the summaries instead of looking up every coding's turn. coding_counts is rebuilt with that
+# language and a count of decided codings; attribution_tallies counts confirmed attributions by the same keys
+# and measure. Triggers keep both exact whoever writes (the cascade from a deleted coding is counted on the
 # coding's side, because the coding is already gone when its coding_measures rows are deleted).
 CODING_LANGUAGE_SQL = ("coalesce((SELECT s.language FROM segments s WHERE s.transcript_id = {k}.transcript_id "
                        "AND s.kind = 'turn' AND s.start <= {k}.start ORDER BY s.start DESC LIMIT 1), "
@@ -318,34 +319,39 @@ def _keys_of(row: str) -> str:
 
 
 def _match(row: str) -> str:
-    return (f"code_id = {row}.code_id AND transcript_id = {row}.transcript_id AND coder_id = {row}.coder_id "
-            f"AND assessment = coalesce({row}.assessment, 'none') AND language = {row}.language")
+    return f"({_KEYS}) = ({_keys_of(row)})"
 
 
-def _attributions_of(row: str, sign: str) -> str:
-    """Statements adding (+) or removing (-) one coding's attributions from attribution_tallies."""
+def _decided(coding_id: str) -> str:
+    return f"EXISTS (SELECT 1 FROM coding_measures d WHERE d.coding_id = {coding_id})"
+
+
+def _confirmed_of(row: str, sign: str) -> str:
+    """Statements adding (+) or removing (-) one coding's confirmed measures from attribution_tallies."""
     if sign == "+":
-        return (f"INSERT INTO attribution_tallies ({_KEYS}, measure_id, status, n) SELECT {_keys_of(row)}, "
-                f"a.measure_id, a.status, 1 FROM coding_measures a WHERE a.coding_id = {row}.id "
+        return (f"INSERT INTO attribution_tallies ({_KEYS}, measure_id, n) SELECT {_keys_of(row)}, a.measure_id, 1 "
+                f"FROM coding_measures a WHERE a.coding_id = {row}.id AND a.status = 'confirmed' "
                 f"AND {row}.language IS NOT NULL ON CONFLICT DO UPDATE SET n = n + 1;")
-    return (f"UPDATE attribution_tallies SET n = n - (SELECT count(*) FROM coding_measures a WHERE a.coding_id = "
-            f"{row}.id AND a.measure_id = attribution_tallies.measure_id AND a.status = attribution_tallies.status) "
-            f"WHERE {_match(row)}; DELETE FROM attribution_tallies WHERE {_match(row)} AND n <= 0;")
+    return (f"UPDATE attribution_tallies SET n = n - 1 WHERE {_match(row)} AND measure_id IN (SELECT a.measure_id "
+            f"FROM coding_measures a WHERE a.coding_id = {row}.id AND a.status = 'confirmed'); "
+            f"DELETE FROM attribution_tallies WHERE {_match(row)} AND n <= 0;")
 
 
-def _one_attribution(row: str, sign: str) -> str:
-    """Statements adding or removing one coding_measures row (`row` is new or old) from attribution_tallies."""
-    coding = "(SELECT k.{col} FROM codings k WHERE k.id = " + row + ".coding_id)"
-    keys = ", ".join(coding.format(col=c) for c in ("code_id", "transcript_id", "coder_id")) + (
-        f", coalesce({coding.format(col='assessment')}, 'none'), {coding.format(col='language')}")
+def _one_row(row: str, sign: str, *, moved: str = "1") -> str:
+    """Statements counting one coding_measures row (`row` is new or old) in or out of both summaries.
+
+    Its coding becomes decided with its first row and undecided with its last (`moved`: only when true).
+    """
+    group = f"({_KEYS}) = (SELECT {_keys_of('k')} FROM codings k WHERE k.id = {row}.coding_id)"
+    rows = f"(SELECT count(*) FROM coding_measures d WHERE d.coding_id = {row}.coding_id)"
     if sign == "+":
-        return (f"INSERT INTO attribution_tallies ({_KEYS}, measure_id, status, n) SELECT {keys}, {row}.measure_id, "
-                f"{row}.status, 1 WHERE EXISTS (SELECT 1 FROM codings k WHERE k.id = {row}.coding_id "
-                "AND k.language IS NOT NULL) ON CONFLICT DO UPDATE SET n = n + 1;")
-    where = (f"({_KEYS}) = (SELECT {_keys_of('k')} FROM codings k WHERE k.id = {row}.coding_id) "
-             f"AND measure_id = {row}.measure_id AND status = {row}.status")
-    return (f"UPDATE attribution_tallies SET n = n - 1 WHERE {where}; "
-            f"DELETE FROM attribution_tallies WHERE {where} AND n <= 0;")
+        return (f"INSERT INTO attribution_tallies ({_KEYS}, measure_id, n) SELECT {_keys_of('k')}, {row}.measure_id, 1 "
+                f"FROM codings k WHERE k.id = {row}.coding_id AND k.language IS NOT NULL AND {row}.status = 'confirmed' "
+                "ON CONFLICT DO UPDATE SET n = n + 1; "
+                f"UPDATE coding_counts SET decided = decided + 1 WHERE {group} AND {rows} = 1 AND {moved};")
+    return (f"UPDATE attribution_tallies SET n = n - 1 WHERE {group} AND measure_id = {row}.measure_id "
+            f"AND {row}.status = 'confirmed'; DELETE FROM attribution_tallies WHERE {group} AND n <= 0; "
+            f"UPDATE coding_counts SET decided = decided - 1 WHERE {group} AND {rows} = 0 AND {moved};")
 
 
 _CODING_MEASURES = [
@@ -371,6 +377,7 @@ _CODING_MEASURES = [
         assessment TEXT NOT NULL,
         language TEXT NOT NULL,
         n INTEGER NOT NULL,
+        decided INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (code_id, transcript_id, coder_id, assessment, language)
     ) WITHOUT ROWID""",
     """CREATE TABLE attribution_tallies (
@@ -380,11 +387,10 @@ _CODING_MEASURES = [
         assessment TEXT NOT NULL,
         language TEXT NOT NULL,
         measure_id TEXT NOT NULL,
-        status TEXT NOT NULL,
         n INTEGER NOT NULL,
-        PRIMARY KEY (code_id, transcript_id, coder_id, assessment, language, measure_id, status)
+        PRIMARY KEY (code_id, transcript_id, coder_id, assessment, language, measure_id)
     ) WITHOUT ROWID""",
-    # A coding inserted without a language gets its turn's; the UPDATE below then counts it (update trigger).
+    # A coding inserted without a language gets its turn's; the UPDATE then counts it (update trigger).
     f"""CREATE TRIGGER codings_language AFTER INSERT ON codings WHEN new.language IS NULL BEGIN
         UPDATE codings SET language = {CODING_LANGUAGE_SQL.format(k='new')} WHERE id = new.id;
     END""",
@@ -392,29 +398,29 @@ _CODING_MEASURES = [
         INSERT INTO coding_counts ({_KEYS}, n) VALUES ({_keys_of('new')}, 1) ON CONFLICT DO UPDATE SET n = n + 1;
     END""",
     f"""CREATE TRIGGER coding_counts_delete BEFORE DELETE ON codings BEGIN
-        UPDATE coding_counts SET n = n - 1 WHERE {_match('old')};
+        UPDATE coding_counts SET n = n - 1, decided = decided - {_decided('old.id')} WHERE {_match('old')};
         DELETE FROM coding_counts WHERE {_match('old')} AND n <= 0;
-        {_attributions_of('old', '-')}
+        {_confirmed_of('old', '-')}
     END""",
     f"""CREATE TRIGGER coding_counts_update AFTER UPDATE OF code_id, transcript_id, coder_id, assessment, language
     ON codings BEGIN
-        UPDATE coding_counts SET n = n - 1 WHERE {_match('old')};
+        UPDATE coding_counts SET n = n - 1, decided = decided - {_decided('old.id')} WHERE {_match('old')};
         DELETE FROM coding_counts WHERE {_match('old')} AND n <= 0;
-        INSERT INTO coding_counts ({_KEYS}, n) SELECT {_keys_of('new')}, 1 WHERE new.language IS NOT NULL
-            ON CONFLICT DO UPDATE SET n = n + 1;
-        {_attributions_of('old', '-')}
-        {_attributions_of('new', '+')}
+        INSERT INTO coding_counts ({_KEYS}, n, decided) SELECT {_keys_of('new')}, 1, {_decided('new.id')}
+            WHERE new.language IS NOT NULL ON CONFLICT DO UPDATE SET n = n + 1, decided = decided + excluded.decided;
+        {_confirmed_of('old', '-')}
+        {_confirmed_of('new', '+')}
     END""",
     f"""CREATE TRIGGER attribution_tallies_insert AFTER INSERT ON coding_measures BEGIN
-        {_one_attribution('new', '+')}
+        {_one_row('new', '+')}
     END""",
     f"""CREATE TRIGGER attribution_tallies_delete AFTER DELETE ON coding_measures BEGIN
-        {_one_attribution('old', '-')}
+        {_one_row('old', '-')}
     END""",
     f"""CREATE TRIGGER attribution_tallies_update AFTER UPDATE OF coding_id, measure_id, status ON coding_measures
     BEGIN
-        {_one_attribution('old', '-')}
-        {_one_attribution('new', '+')}
+        {_one_row('old', '-', moved='old.coding_id != new.coding_id')}
+        {_one_row('new', '+', moved='old.coding_id != new.coding_id')}
     END""",
     f"""INSERT INTO coding_counts ({_KEYS}, n) SELECT code_id, transcript_id, coder_id, coalesce(assessment, 'none'),
         language, count(*) FROM codings WHERE language IS NOT NULL GROUP BY 1, 2, 3, 4, 5""",

@@ -70,9 +70,8 @@ def measure_condition(filters: Filters, params: list[Any]) -> str:
     if not filters.include_derived:
         return confirmed
     params.extend(filters.measures)
-    return (f"({confirmed} OR EXISTS (SELECT 1 FROM code_measures cm WHERE cm.code_id = k.code_id AND cm.measure_id "
-            f"IN ({marks}) AND NOT EXISTS (SELECT 1 FROM coding_measures a WHERE a.coding_id = k.id "
-            "AND a.measure_id = cm.measure_id)))")
+    return (f"({confirmed} OR (NOT EXISTS (SELECT 1 FROM coding_measures a WHERE a.coding_id = k.id) AND EXISTS "
+            f"(SELECT 1 FROM code_measures cm WHERE cm.code_id = k.code_id AND cm.measure_id IN ({marks}))))")
 
 
 def where_clause(filters: Filters, params: list[Any], *, measures: bool = True) -> str:

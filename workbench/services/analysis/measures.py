@@ -1,7 +1,7 @@
 """Themes (or codes) against a framework's measures, through each coding's measure attributions.
 
-A coding counts for a measure when its coder confirmed it, or, with `Filters.include_derived`, when the
-code's mapping names the measure and nobody decided on that coding (see services/attributions.py).
+A coding counts for a measure when its coder confirmed it, or, with `Filters.include_derived`, when nobody
+decided on that coding's measures and its code's mapping names the measure (see services/attributions.py).
 """
 
 from __future__ import annotations
@@ -37,32 +37,24 @@ def _in_measures(column: str, filters: Filters, params: list) -> str:
 
 
 def attributions_sql(filters: Filters | None, params: list) -> str:
-    """CTEs ending in `att`: rows of attributed codings, each for one code, transcript, assessment and measure.
+    """CTEs ending in `att`: attributed codings per code, transcript, assessment and measure (and finer).
 
     `att` has code_id, theme, transcript_id, participant_id, grp, assessment, measure and n (codings, > 0). It reads
-    the trigger-kept summaries (attribution_tallies for confirmed; coding_counts less every decision for
+    the trigger-kept summaries (attribution_tallies for confirmed; the undecided codings of coding_counts for
     derived) unless a filter needs the codings themselves, then counts the codings.
     """
     filters = filters or Filters()
     if not filters.summarised(by_measure=True):
         return _attributions_from_codings(filters, params)
     confirmed = (f"SELECT {_ROW}, k.assessment, k.measure_id AS measure, k.n FROM attribution_tallies k {_JOINS} "
-                 f"WHERE k.status = 'confirmed' AND {where_clause(filters, params, measures=False)}"
-                 + _in_measures("k.measure_id", filters, params))
+                 f"WHERE {where_clause(filters, params, measures=False)}" + _in_measures("k.measure_id", filters, params))
     if not filters.include_derived:
         return f"WITH RECURSIVE {TREE_CTE}, att AS ({confirmed})"
-    # Derived = every coding of a code counted for each mapped measure, less the codings a coder decided on for
-    # that measure (confirmed ones are counted above, turned-down ones not at all). The sums per code,
-    # transcript, assessment and measure are exact, and positive exactly where some coding counts.
-    mapped = (f"SELECT {_ROW}, k.assessment, cm.measure_id, k.n FROM coding_counts k JOIN code_measures cm "
-              f"ON cm.code_id = k.code_id {_JOINS} WHERE {where_clause(filters, params, measures=False)}"
-              + _in_measures("cm.measure_id", filters, params))
-    decided = (f"SELECT {_ROW}, k.assessment, k.measure_id, -k.n FROM attribution_tallies k JOIN code_measures cm "
-               f"ON cm.code_id = k.code_id AND cm.measure_id = k.measure_id {_JOINS} "
-               f"WHERE {where_clause(filters, params, measures=False)}" + _in_measures("k.measure_id", filters, params))
-    return (f"WITH RECURSIVE {TREE_CTE}, raw AS ({confirmed} UNION ALL {mapped} UNION ALL {decided}), "
-            "att AS (SELECT code_id, theme, transcript_id, participant_id, grp, assessment, measure, sum(n) AS n "
-            "FROM raw GROUP BY code_id, transcript_id, assessment, measure HAVING sum(n) > 0)")
+    # Derived: the codings nobody decided on (n - decided), once for each measure of their code's mapping.
+    derived = (f"SELECT {_ROW}, k.assessment, cm.measure_id, k.n - k.decided FROM coding_counts k "
+               f"JOIN code_measures cm ON cm.code_id = k.code_id {_JOINS} WHERE k.n > k.decided AND "
+               f"{where_clause(filters, params, measures=False)}" + _in_measures("cm.measure_id", filters, params))
+    return f"WITH RECURSIVE {TREE_CTE}, att AS ({confirmed} UNION ALL {derived})"
 
 
 def _attributions_from_codings(filters: Filters, params: list) -> str:
@@ -73,7 +65,7 @@ def _attributions_from_codings(filters: Filters, params: list) -> str:
     if filters.include_derived:
         sql += (" UNION ALL SELECT b.code_id, b.theme, b.transcript_id, b.participant_id, b.grp, b.assessment, "
                 "cm.measure_id, count(*) FROM base b JOIN code_measures cm ON cm.code_id = b.code_id WHERE NOT EXISTS "
-                "(SELECT 1 FROM coding_measures a WHERE a.coding_id = b.id AND a.measure_id = cm.measure_id)"
+                "(SELECT 1 FROM coding_measures a WHERE a.coding_id = b.id)"
                 + _in_measures("cm.measure_id", filters, params)
                 + " GROUP BY b.code_id, b.transcript_id, b.coder, b.assessment, cm.measure_id")
     return sql + ")"

@@ -20,7 +20,7 @@ def quotes(study: Study, *, filters: Filters | None = None, merge_coders: bool =
     list them); `within` keeps codings starting in [start, end) of the filtered transcript(s);
     `cooccurring_with` keeps codings that overlap a same-coder coding of that code or theme.
     Measures (space-separated ids): `measures_confirmed` by a coder of the passage, `measures_derived` from the
-    code's mapping on codings nobody decided on, and `measures`, those the figures count under the filters.
+    code's mapping where a coder of the passage has not decided, and `measures`, those counted under the filters.
     """
     params: list = []
     base = codings_sql(filters, params)
@@ -77,6 +77,6 @@ def _with_measures(study: Study, table: pd.DataFrame, *, include_derived: bool) 
         codings = [int(i) for i in str(cell).split(",")]
         yes = set().union(*(confirmed.get(c, set()) for c in codings))
         sure.append(yes)
-        derived.append(set().union(*(mapped.get(c, set()) - decided.get(c, set()) for c in codings)) - yes)
+        derived.append(set().union(*(mapped.get(c, set()) for c in codings if c not in decided)) - yes)
     return table.assign(measures_confirmed=[joined(x) for x in sure], measures_derived=[joined(x) for x in derived],
                         measures=[joined(x | y if include_derived else x) for x, y in zip(sure, derived)])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from workbench.services.analysis.base import NO_GROUP
 from workbench.services.charts.labels import (
     assessment_label,
     attributions,
@@ -19,6 +20,7 @@ from workbench.services.charts.labels import (
     note,
     t,
 )
+from workbench.vocab import GROUPS
 
 ASSESSMENT_COLOURS = {"facilitator": "#2e7d32", "barrier": "#c62828", "neutral": "#9e9e9e"}
 # Drawn as SVG in the browser: every cell is an element with an aria-label (screen readers, browser tests).
@@ -120,6 +122,8 @@ def frequency_bars(freq: pd.DataFrame, *, lang: str = "en", metric: str = "parti
     """
     data = named(freq, lang, en="name_en", zh="name_zh", to="label")
     data = data.assign(group_label=data["group"].map(lambda g: group_label(g, lang)))
+    # Groups in the vocabulary's order, so each keeps its colour in either language.
+    groups = [group_label(g, lang) for g in (*GROUPS.values, NO_GROUP) if g in set(data["group"])]
     sizes = ", ".join(f"{group_label(g, lang)} {n}" for g, n in
                       data[["group", "group_size"]].drop_duplicates().itertuples(index=False))
     if metric == "share":
@@ -132,8 +136,8 @@ def frequency_bars(freq: pd.DataFrame, *, lang: str = "en", metric: str = "parti
         y=alt.Y("label:N", sort=data["label"].drop_duplicates().tolist(), title=t(lang, level),
                 axis=alt.Axis(labelLimit=LABEL_LIMIT)),
         x=x,
-        color=alt.Color("group_label:N", title=t(lang, "group")),
-        yOffset=alt.YOffset("group_label:N"),
+        color=alt.Color("group_label:N", title=t(lang, "group"), sort=groups),
+        yOffset=alt.YOffset("group_label:N", sort=groups),
         tooltip=[alt.Tooltip("label:N", title=t(lang, level)), alt.Tooltip("group_label:N", title=t(lang, "group")),
                  alt.Tooltip("participants:Q", title=t(lang, "participants")),
                  alt.Tooltip("group_size:Q", title=t(lang, "group_size")),

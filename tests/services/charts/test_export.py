@@ -85,7 +85,7 @@ def test_cjk_font_comes_from_the_python_install():
 def test_csv_export_is_the_chart_data(heatmap):
     data = pd.read_csv(io.BytesIO(charts.chart_csv(heatmap)), encoding="utf-8-sig")
     assert len(data) == len(heatmap.data) and "participants" in data.columns
-    assert set(data["row"]) == set(heatmap.data["row"])
+    assert set(data["row"]) == set(heatmap.data["row"]) and set(data["attributions"]) == {"confirmed"}
 
 
 def test_a_chart_without_a_table_is_refused():

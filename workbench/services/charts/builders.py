@@ -88,9 +88,9 @@ def assessment_bars(summary: pd.DataFrame, *, population: int, lang: str = "en",
     the population: no bar can suggest more people than there are.
     """
     data = _measure_labels(summary, lang)
-    long = data[["measure", "measure_label", "measure_title", "pillar",
-                 *[f"participants_{a}" for a in ASSESSMENT_COLOURS]]].melt(
-        id_vars=["measure", "measure_label", "measure_title", "pillar"],
+    keys = ["measure", "measure_label", "measure_title", "pillar", *(["attributions"] if "attributions" in data else [])]
+    long = data[[*keys, *[f"participants_{a}" for a in ASSESSMENT_COLOURS]]].melt(
+        id_vars=keys,
         value_vars=[f"participants_{a}" for a in ASSESSMENT_COLOURS], var_name="assessment", value_name="participants")
     long["assessment"] = long["assessment"].str.removeprefix("participants_")
     long["assessment_label"] = long["assessment"].map(lambda a: assessment_label(a, lang))

@@ -99,14 +99,19 @@ class ChartSpec:
 
 
 # -- data functions: the analysis frame each chart draws, with what its labels and captions need ---------------
+def _counted(filters: analysis.Filters) -> str:
+    """Which attributions a measure figure counts, as a column value (so a CSV says it too)."""
+    return "confirmed and derived" if filters.include_derived else "confirmed"
+
+
 def _heatmap_data(study: Study, *, filters: analysis.Filters, level: str) -> pd.DataFrame:
     matrix = analysis.theme_measure_matrix(study, level=level, filters=filters, complete=True)
-    return matrix if matrix["codings"].sum() else matrix.iloc[0:0]
+    return matrix.assign(attributions=_counted(filters)) if matrix["codings"].sum() else matrix.iloc[0:0]
 
 
 def _assessment_data(study: Study, *, filters: analysis.Filters) -> pd.DataFrame:
     summary = analysis.measure_summary(study, filters=filters)
-    return summary.assign(population=sum(population(study, filters=filters).values()))
+    return summary.assign(population=sum(population(study, filters=filters).values()), attributions=_counted(filters))
 
 
 def _frequency_data(study: Study, *, filters: analysis.Filters, level: str, metric: str) -> pd.DataFrame:

@@ -83,7 +83,11 @@ def reference_codings(folder: Path) -> list[dict]:
 
 
 def load_reference_codings(study: Study, folder: Path) -> int:
-    """Apply the two fictional coders' reference codings (quotes located in the stored text)."""
+    """Apply the two fictional coders' reference codings (quotes located in the stored text).
+
+    A row's "measures" (a list, possibly empty) are the framework measures its coder confirmed; a row
+    without the key leaves them derived from the code's mapping.
+    """
     count = 0
     texts: dict[str, tuple[int, str]] = {}
     with study.db.atomic():
@@ -97,7 +101,8 @@ def load_reference_codings(study: Study, folder: Path) -> int:
                 tid, text = texts[stem]
                 start, end = find_span(text, row["quote"], occurrence=int(row.get("occurrence", 1)))
                 add_coding(study, transcript_id=tid, start=start, end=end, code_id=row["code"], by=row["coder"],
-                           assessment=row.get("assessment"), memo=row.get("memo"), origin="reference")
+                           assessment=row.get("assessment"), memo=row.get("memo"), origin="reference",
+                           measures=row.get("measures"))
             except KeyError as err:
                 raise InputError(f"missing key {err}", source=row["_source"], line=row["_line"]) from err
             except WorkbenchError as err:

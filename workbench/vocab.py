@@ -80,6 +80,14 @@ ASSESSMENTS = Vocabulary("assessment", (
 # Codings without an assessment are grouped under this value in counts (coding_counts.assessment).
 NOT_ASSESSED = Term("none", "not assessed", "未評估")
 
+# How a coding meets a framework measure: confirmed by its coder, or derived from the code's mapping in the
+# codebook (the default, until the coder confirms or turns it down); a turned-down mapped measure is rejected.
+ATTRIBUTIONS = Vocabulary("measure attribution", (
+    Term("confirmed", "confirmed by the coder", "編碼員已確認"),
+    Term("derived", "derived from the codebook mapping", "按編碼簿對應推定"),
+    Term("rejected", "turned down by the coder", "編碼員已否定"),
+))
+
 ROLES = Vocabulary("role", (
     Term("admin", "admin", "管理員"),
     Term("coder", "coder", "編碼員"),

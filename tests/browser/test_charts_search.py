@@ -14,7 +14,8 @@ def test_reviewer_clicks_a_heatmap_cell_reads_quotes_and_downloads_png(app_serve
     page.get_by_text("繁體中文").click()
     wait_ready(page)
     cell = page.locator(CELL.format(measure="ON-3", theme="尋求公義的障礙")).first
-    cell.click()
+    assert page.locator("[data-testid='stVegaLiteChart'] .mark-text text").count() > 0  # counts written in cells
+    cell.click()  # the middle of the cell, where its number is written: the click reaches the cell
     wait_ready(page)
     page.wait_for_selector("text=Behind the selection")
     quotes = page.locator("[data-testid='stMarkdownContainer'] blockquote")
@@ -22,6 +23,11 @@ def test_reviewer_clicks_a_heatmap_cell_reads_quotes_and_downloads_png(app_serve
     body = page.inner_text("[data-testid='stMain']")
     assert "row_id: barriers" in body and "measure: ON-3" in body
     screenshot(page, "charts-heatmap-cell")
+    page.locator("[data-testid='stVegaLiteChart']").hover()
+    page.locator("[data-testid='stElementToolbar'] button[aria-label^='Fullscreen']").first.wait_for(state="visible")
+    toolbar_png = page.locator("[data-testid='stElementToolbar'] button[aria-label^='Download as PNG']")
+    assert toolbar_png.count() == 1 and not toolbar_png.first.is_visible()  # one PNG button: the page's own
+    assert page.get_by_role("button", name="PNG", exact=True).count() == 1
     with page.expect_download() as download:
         page.get_by_role("button", name="PNG", exact=True).click()
     target = tmp_path / "heatmap.png"

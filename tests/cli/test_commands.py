@@ -226,3 +226,27 @@ def test_duplicate_import_is_reported(study_file, tmp_path):
 def test_version():
     result = run("--version")
     assert result.exit_code == 0 and "version" in result.output
+
+
+def test_code_add_with_measures_and_code_measures(study_file):
+    from tests.helpers import SHIPPED_CODEBOOK
+
+    assert run("codebook", "load", study_file, SHIPPED_CODEBOOK).exit_code == 0
+    result = run("code", "add", study_file, "--transcript", "P01_dewi", "--match", "took my passport", "--code",
+                 CODE_PASSPORT, "--as", "coder1", "--measure", "ON-5", "--measure", "NM-x2")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("measures ON-5 NM-x2 (confirmed)")
+    shown = run("code", "measures", study_file, "1")
+    assert [line.split()[:2] for line in shown.output.splitlines()] == [["NM-x2", "confirmed"], ["ON-5", "confirmed"]]
+    none = run("code", "measures", study_file, "1", "--none", "--as", "coder1")
+    assert none.exit_code == 0 and "ON-5    rejected" in none.output and "speaks to no measure" in none.output
+    derived = json.loads(run("code", "measures", study_file, "1", "--derived", "--as", "coder1", "--json").output)
+    assert [(r["measure"], r["status"]) for r in derived] == [("ON-5", "derived")]
+    with Study.open(study_file) as study:
+        actions = [r[0] for r in study.db.execute("SELECT action FROM audit_log WHERE entity = 'coding' ORDER BY id")]
+    assert actions == ["create", "set_measures", "reset_measures"]
+    for args, phrase in ((("--measure", "XX-1", "--as", "coder1"), "no measure 'XX-1'"),
+                         (("--measure", "ON-5", "--none", "--as", "coder1"), "not several"),
+                         (("--measure", "ON-5"), "--as"),
+                         (("--measure", "ON-5", "--as", "rev1"), "may not")):
+        assert_one_line_error(run("code", "measures", study_file, "1", *args), phrase)

@@ -20,6 +20,7 @@ from tests.helpers import (
 from workbench.errors import PermissionDenied
 from workbench.services.agreement.assignments import assign, mark_done, unassign
 from workbench.services.agreement.consensus import adopt_agreements, resolve
+from workbench.services.attributions import reset_coding_measures, set_coding_measures
 from workbench.services.codebook import load_codebook
 from workbench.services.codes import add_code, delete_code, install_codebook, merge_codes, set_code_measures, update_code
 from workbench.services.coding import add_coding, apply_code, find_span, remove_coding, restore_coding, update_coding
@@ -121,6 +122,8 @@ WRITES = {
     "restore_coding": lambda s, c: restore_coding(s, {"transcript_id": c["tid"], "start": 0, "end": 5,
                                                       "code_id": CODE_DELAY, "assessment": None, "memo": None,
                                                       "origin": "manual", "suggestion_id": None}, by="rev1"),
+    "set_coding_measures": lambda s, c: set_coding_measures(s, c["cid"], ["ON-5"], by="rev1"),
+    "reset_coding_measures": lambda s, c: reset_coding_measures(s, c["cid"], by="rev1"),
     "install_codebook": lambda s, c: install_codebook(s, c["book"], None, by="rev1"),
     "add_code": lambda s, c: add_code(s, code_id="barriers/new", name_en="New", parent=None, by="rev1"),
     "update_code": lambda s, c: update_code(s, CODE_DELAY, by="rev1", name_en="Renamed"),

@@ -83,3 +83,47 @@ def test_reviewer_browsing_changes_nothing(ui_study, demo):
     with Study.open(ui_study) as study:
         after = table_counts(study)
     assert {k: v for k, v in after.items() if k != "audit_log"} == {k: v for k, v in before.items() if k != "audit_log"}
+
+
+def _expander(at, measure: str) -> str:
+    return next(e.label for e in at.expander if e.label.replace("\\", "").startswith(f"{measure} —"))
+
+
+def test_action_plan_counts_confirmed_attributions_and_derived_ones_when_switched_on(ui_study, demo):
+    at = open_page(logged_in("reviewer", demo.passwords["reviewer"]), "action_plan")
+    confirmed = at.dataframe[0].value.set_index("measure")
+    assert "confirmed attributions only" in " ".join(c.value for c in at.caption)
+    switch = by_label(at.toggle, "Include derived measure attributions")
+    assert switch.value is False
+    before = _expander(at, "NM-c")
+    switch.set_value(True).run()
+    derived = at.dataframe[0].value.set_index("measure")
+    assert (confirmed["participants"] <= derived["participants"]).all()
+    assert confirmed.loc["NM-c", "participants"] == 0 < derived.loc["NM-c", "participants"]
+    assert _expander(at, "NM-c") != before
+    assert "confirmed and derived attributions" in " ".join(c.value for c in at.caption)
+    assert (derived["participants"] <= 9).all()
+
+
+def test_themes_and_codebook_say_passages_and_codings(ui_study, demo):
+    at = open_page(logged_in("reviewer", demo.passwords["reviewer"]), "themes")
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert f"({demo.codings} codings)" in captions and "passages" in captions
+    labels = " ".join(e.label for e in at.expander).replace("\\", "")
+    assert "passages (" in labels and "codings)" in labels
+    at = open_page(at, "codebook")
+    labels = " ".join(e.label for e in at.expander)
+    assert "codings (" in labels and "passages)" in labels
+
+
+def test_overview_counts_memos_written_on_codings(ui_study, demo):
+    at = open_page(logged_in("reviewer", demo.passwords["reviewer"]), "overview")
+    memos = next(m for m in at.metric if m.label == "Memos")
+    coding_memos = sum(1 for r in expected_codings() if r.get("memo"))
+    assert int(memos.value) == coding_memos > 0
+
+
+def expected_codings() -> list[dict]:
+    from tests.services.analysis import expected
+
+    return expected.codings()

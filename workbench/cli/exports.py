@@ -11,7 +11,7 @@ from workbench.cli.common import friendly, study_argument
 from workbench.services.exports.registry import FORMATS, LANGS, ExportRequest, export, formats_help
 from workbench.services.exports.tables import AXES, TABLES
 from workbench.store.study import SYSTEM_USER, Study
-from workbench.vocab import ASSESSMENTS, GROUPS, LANGUAGES, NOT_ASSESSED
+from workbench.vocab import ASSESSMENTS, GROUPS, LANGUAGES, LAYERS, NOT_ASSESSED
 
 
 @click.command("export", help="Export findings, tables, the codebook or the whole study. Formats: "
@@ -33,6 +33,10 @@ from workbench.vocab import ASSESSMENTS, GROUPS, LANGUAGES, NOT_ASSESSED
 @click.option("--code", "codes", multiple=True, help="Code or theme id (a theme takes in its codes).")
 @click.option("--participant", "participants", multiple=True, help="Pseudonym.")
 @click.option("--transcript", "transcripts", multiple=True, help="Transcript (file name without extension).")
+@click.option("--derived", is_flag=True, help="Count measures derived from the codebook's mapping on codings "
+              "nobody decided, as well as those coders confirmed.")
+@click.option("--layer", type=click.Choice(LAYERS.values), default="coders", show_default=True,
+              help="coders: every coder's own codings; consensus: the agreed and resolved consensus layer.")
 @click.option("--axis", type=click.Choice(AXES), help="Framework matrix columns: measures (default) or codes.")
 @click.option("--level", type=click.Choice(["theme", "code"]), help="Rows of the matrices and frequencies.")
 @click.option("--query", help="The search for --table search.")
@@ -42,13 +46,15 @@ from workbench.vocab import ASSESSMENTS, GROUPS, LANGUAGES, NOT_ASSESSED
 def export_command(study: str, fmt: str, output: str, lang: str, tables: tuple[str, ...], groups: tuple[str, ...],
                    languages: tuple[str, ...], coders: tuple[str, ...], assessments: tuple[str, ...],
                    measures: tuple[str, ...], codes: tuple[str, ...], participants: tuple[str, ...],
-                   transcripts: tuple[str, ...], axis: str | None, level: str | None, query: str | None, crlf: bool,
+                   transcripts: tuple[str, ...], derived: bool, layer: str, axis: str | None, level: str | None,
+                   query: str | None, crlf: bool,
                    as_user: str) -> None:
     """Export from a study (every export is recorded in the audit log, never its content)."""
     from workbench.services.analysis import Filters
 
     filters = Filters(groups=groups, languages=languages, coders=coders, assessments=assessments, measures=measures,
-                      codes=codes, participants=participants, transcripts=transcripts)
+                      codes=codes, participants=participants, transcripts=transcripts, include_derived=derived,
+                      layer=layer)
     options = {"axis": axis, "level": level, "query": query, "crlf": crlf}
     request = ExportRequest(filters=filters, lang=lang, tables=tables,
                             options={k: v for k, v in options.items() if v})

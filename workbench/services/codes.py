@@ -66,10 +66,16 @@ def _j(value: Any) -> str:
 
 
 def list_codes(study: Study, *, include_inactive: bool = False, counts: bool = True) -> list[dict[str, Any]]:
-    """Codes in codebook order, with their measures and (unless counts=False) coding counts."""
+    """Codes in codebook order, with their measures and (unless counts=False) coding and passage counts.
+
+    `codings` counts every coder's codings; `passages` the distinct spans coded with the code (a span two
+    coders both coded is one passage, as the Themes page counts).
+    """
     counting = "(SELECT count(*) FROM codings k WHERE k.code_id = c.id)" if counts else "NULL"
+    spans = ('(SELECT count(*) FROM (SELECT DISTINCT k.transcript_id, k.start, k."end" FROM codings k '
+             "WHERE k.code_id = c.id))") if counts else "NULL"
     rows = study.db.execute(
-        f"SELECT c.*, {counting} AS codings, "
+        f"SELECT c.*, {counting} AS codings, {spans} AS passages, "
         "(SELECT group_concat(measure_id, ' ') FROM code_measures m WHERE m.code_id = c.id) AS measure_ids "
         "FROM codes c " + ("" if include_inactive else "WHERE c.status = 'active' ") + "ORDER BY c.position, c.id"
     )

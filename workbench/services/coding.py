@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from workbench.errors import DuplicateError, InputError, NotFoundError
+from workbench.services.attributions import check_measures, decided_measures, store_measures
 from workbench.services.transcripts import transcript_text
 from workbench.store.study import Study, User, now
 from workbench.text.offsets import text_hash, trim_span
@@ -26,13 +27,17 @@ def find_span(text: str, match: str, *, occurrence: int = 1) -> tuple[int, int]:
 
 def add_coding(study: Study, *, transcript_id: int, start: int, end: int, code_id: str, by: str | User,
                assessment: str | None = None, memo: str | None = None, origin: str = "manual",
-               suggestion_id: int | None = None, uid: str | None = None, created_at: str | None = None) -> int:
+               suggestion_id: int | None = None, measures: list[str] | tuple[str, ...] | None = None,
+               uid: str | None = None, created_at: str | None = None) -> int:
     """Apply a code to a span (trimmed of surrounding white space); returns the coding id.
 
+    `measures` are the framework measures the coder confirms the passage speaks to (see
+    workbench.services.attributions); None leaves them derived from the code's mapping.
     `uid` and `created_at` keep an imported coding's own GUID and time (a new random uid and now otherwise).
     """
     if assessment is not None:
         ASSESSMENTS.check(assessment)
+    confirmed = None if measures is None else check_measures(study, measures)
     text = transcript_text(study, transcript_id)
     if not (0 <= start < end <= len(text)):
         raise InputError(f"span {start}-{end} is outside the transcript (length {len(text)})")
@@ -54,8 +59,10 @@ def add_coding(study: Study, *, transcript_id: int, start: int, end: int, code_i
             [uid, transcript_id, start, end, code_id, actor.id, text[start:end], text_hash(text), assessment,
              memo or None, origin, suggestion_id, created_at or now()]).lastrowid
         assert coding_id is not None  # an INSERT always sets lastrowid
-        study.audit(actor, "create", "coding", coding_id, {"transcript": transcript_id, "code": code_id,
-                                                           "start": start, "end": end})
+        detail: dict[str, Any] = {"transcript": transcript_id, "code": code_id, "start": start, "end": end}
+        if confirmed is not None:
+            detail["measures"] = store_measures(study, actor, coding_id, code_id, confirmed)
+        study.audit(actor, "create", "coding", coding_id, detail)
     return coding_id
 
 
@@ -88,8 +95,8 @@ def list_codings(study: Study, *, transcript_id: int | None = None, coder: str |
 
 
 def remove_coding(study: Study, coding_id: int, *, by: str | User) -> dict[str, Any]:
-    """Delete a coding; returns what was removed (so it can be undone)."""
-    coding = get_coding(study, coding_id)
+    """Delete a coding; returns what was removed, its confirmed measures included (so it can be undone)."""
+    coding = {**get_coding(study, coding_id), "measures": decided_measures(study, coding_id)}
     with study.writing(by=by, action="codings.write", owner=coding["coder"], what=f"coding {coding_id}") as actor:
         study.db.execute("DELETE FROM codings WHERE id = ?", [coding_id])
         study.audit(actor, "delete", "coding", coding_id, {"code": coding["code_id"]})
@@ -117,10 +124,10 @@ def update_coding(study: Study, coding_id: int, *, by: str | User, code_id: str 
 
 
 def restore_coding(study: Study, coding: dict[str, Any], *, by: str | User) -> int:
-    """Re-create a removed coding (undo), keeping its span, code, assessment and memo."""
+    """Re-create a removed coding (undo), keeping its span, code, assessment, memo and confirmed measures."""
     return add_coding(study, transcript_id=coding["transcript_id"], start=coding["start"], end=coding["end"],
                       code_id=coding["code_id"], by=by, assessment=coding["assessment"], memo=coding["memo"],
-                      origin=coding["origin"], suggestion_id=coding["suggestion_id"])
+                      origin=coding["origin"], suggestion_id=coding["suggestion_id"], measures=coding.get("measures"))
 
 
 def apply_code(study: Study, *, spans: list[tuple[int, int, int]], code_id: str, by: str | User,

@@ -16,3 +16,10 @@ def codings_per_coder(study: Study) -> dict[str, int]:
     """How many codings each coder made."""
     return {r["username"]: r["n"] for r in _rows(
         study, "SELECT u.username, count(*) AS n FROM codings k JOIN users u ON u.id = k.coder_id GROUP BY 1 ORDER BY 1")}
+
+
+def memo_counts(study: Study) -> dict[str, int]:
+    """Memos written in the memos table (on the study, transcripts, codes, participants) and on codings."""
+    return {r["kind"]: r["n"] for r in _rows(
+        study, "SELECT 'memos' AS kind, count(*) AS n FROM memos UNION ALL SELECT 'coding_memos', count(*) "
+               "FROM codings WHERE memo IS NOT NULL AND memo != ''")}

@@ -298,6 +298,142 @@ def segment_turn_index(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_segments_turn ON segments(turn_id)")
 
 
+# -- 0008: which framework measures each coding speaks to, and summaries that split by language -------------
+# A coding is *decided* once its coder has set its measures: coding_measures holds the measures confirmed and
+# the code's mapped measures turned down. A decided coding speaks to exactly its confirmed measures; an
+# undecided one to every measure of its code's mapping, marked *derived* (the codebook's default).
+# Each coding keeps the language of the turn it was coded in (set once, when it is inserted), so a language
+# filter reads the summaries instead of looking up every coding's turn. coding_counts is rebuilt with that
+# language and a count of decided codings; attribution_tallies counts confirmed attributions by the same keys
+# and measure. Triggers keep both exact whoever writes (the cascade from a deleted coding is counted on the
+# coding's side, because the coding is already gone when its coding_measures rows are deleted).
+CODING_LANGUAGE_SQL = ("coalesce((SELECT s.language FROM segments s WHERE s.transcript_id = {k}.transcript_id "
+                       "AND s.kind = 'turn' AND s.start <= {k}.start ORDER BY s.start DESC LIMIT 1), "
+                       "(SELECT t.language FROM transcripts t WHERE t.id = {k}.transcript_id))")
+_KEYS = "code_id, transcript_id, coder_id, assessment, language"
+
+
+def _keys_of(row: str) -> str:
+    return (f"{row}.code_id, {row}.transcript_id, {row}.coder_id, coalesce({row}.assessment, 'none'), "
+            f"{row}.language")
+
+
+def _match(row: str) -> str:
+    return f"({_KEYS}) = ({_keys_of(row)})"
+
+
+def _decided(coding_id: str) -> str:
+    return f"EXISTS (SELECT 1 FROM coding_measures d WHERE d.coding_id = {coding_id})"
+
+
+def _confirmed_of(row: str, sign: str) -> str:
+    """Statements adding (+) or removing (-) one coding's confirmed measures from attribution_tallies."""
+    if sign == "+":
+        return (f"INSERT INTO attribution_tallies ({_KEYS}, measure_id, n) SELECT {_keys_of(row)}, a.measure_id, 1 "
+                f"FROM coding_measures a WHERE a.coding_id = {row}.id AND a.status = 'confirmed' "
+                f"AND {row}.language IS NOT NULL ON CONFLICT DO UPDATE SET n = n + 1;")
+    return (f"UPDATE attribution_tallies SET n = n - 1 WHERE {_match(row)} AND measure_id IN (SELECT a.measure_id "
+            f"FROM coding_measures a WHERE a.coding_id = {row}.id AND a.status = 'confirmed'); "
+            f"DELETE FROM attribution_tallies WHERE {_match(row)} AND n <= 0;")
+
+
+def _one_row(row: str, sign: str, *, moved: str = "1") -> str:
+    """Statements counting one coding_measures row (`row` is new or old) in or out of both summaries.
+
+    Its coding becomes decided with its first row and undecided with its last (`moved`: only when true).
+    """
+    group = f"({_KEYS}) = (SELECT {_keys_of('k')} FROM codings k WHERE k.id = {row}.coding_id)"
+    rows = f"(SELECT count(*) FROM coding_measures d WHERE d.coding_id = {row}.coding_id)"
+    if sign == "+":
+        return (f"INSERT INTO attribution_tallies ({_KEYS}, measure_id, n) SELECT {_keys_of('k')}, {row}.measure_id, 1 "
+                f"FROM codings k WHERE k.id = {row}.coding_id AND k.language IS NOT NULL AND {row}.status = 'confirmed' "
+                "ON CONFLICT DO UPDATE SET n = n + 1; "
+                f"UPDATE coding_counts SET decided = decided + 1 WHERE {group} AND {rows} = 1 AND {moved};")
+    return (f"UPDATE attribution_tallies SET n = n - 1 WHERE {group} AND measure_id = {row}.measure_id "
+            f"AND {row}.status = 'confirmed'; DELETE FROM attribution_tallies WHERE {group} AND n <= 0; "
+            f"UPDATE coding_counts SET decided = decided - 1 WHERE {group} AND {rows} = 0 AND {moved};")
+
+
+_CODING_MEASURES = [
+    "ALTER TABLE codings ADD COLUMN language TEXT",
+    f"UPDATE codings SET language = {CODING_LANGUAGE_SQL.format(k='codings')}",
+    """CREATE TABLE coding_measures (
+        coding_id INTEGER NOT NULL REFERENCES codings(id) ON DELETE CASCADE,
+        measure_id TEXT NOT NULL REFERENCES measures(id),
+        status TEXT NOT NULL CHECK (status IN ('confirmed', 'rejected')),
+        decided_by INTEGER NOT NULL REFERENCES users(id),
+        decided_at TEXT NOT NULL,
+        PRIMARY KEY (coding_id, measure_id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX idx_coding_measures_measure ON coding_measures(measure_id, status)",
+    "DROP TRIGGER IF EXISTS coding_counts_insert",
+    "DROP TRIGGER IF EXISTS coding_counts_delete",
+    "DROP TRIGGER IF EXISTS coding_counts_update",
+    "DROP TABLE IF EXISTS coding_counts",
+    """CREATE TABLE coding_counts (
+        code_id TEXT NOT NULL,
+        transcript_id INTEGER NOT NULL,
+        coder_id INTEGER NOT NULL,
+        assessment TEXT NOT NULL,
+        language TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        decided INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (code_id, transcript_id, coder_id, assessment, language)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE attribution_tallies (
+        code_id TEXT NOT NULL,
+        transcript_id INTEGER NOT NULL,
+        coder_id INTEGER NOT NULL,
+        assessment TEXT NOT NULL,
+        language TEXT NOT NULL,
+        measure_id TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (code_id, transcript_id, coder_id, assessment, language, measure_id)
+    ) WITHOUT ROWID""",
+    # A coding inserted without a language gets its turn's; the UPDATE then counts it (update trigger).
+    f"""CREATE TRIGGER codings_language AFTER INSERT ON codings WHEN new.language IS NULL BEGIN
+        UPDATE codings SET language = {CODING_LANGUAGE_SQL.format(k='new')} WHERE id = new.id;
+    END""",
+    f"""CREATE TRIGGER coding_counts_insert AFTER INSERT ON codings WHEN new.language IS NOT NULL BEGIN
+        INSERT INTO coding_counts ({_KEYS}, n) VALUES ({_keys_of('new')}, 1) ON CONFLICT DO UPDATE SET n = n + 1;
+    END""",
+    f"""CREATE TRIGGER coding_counts_delete BEFORE DELETE ON codings BEGIN
+        UPDATE coding_counts SET n = n - 1, decided = decided - {_decided('old.id')} WHERE {_match('old')};
+        DELETE FROM coding_counts WHERE {_match('old')} AND n <= 0;
+        {_confirmed_of('old', '-')}
+    END""",
+    f"""CREATE TRIGGER coding_counts_update AFTER UPDATE OF code_id, transcript_id, coder_id, assessment, language
+    ON codings BEGIN
+        UPDATE coding_counts SET n = n - 1, decided = decided - {_decided('old.id')} WHERE {_match('old')};
+        DELETE FROM coding_counts WHERE {_match('old')} AND n <= 0;
+        INSERT INTO coding_counts ({_KEYS}, n, decided) SELECT {_keys_of('new')}, 1, {_decided('new.id')}
+            WHERE new.language IS NOT NULL ON CONFLICT DO UPDATE SET n = n + 1, decided = decided + excluded.decided;
+        {_confirmed_of('old', '-')}
+        {_confirmed_of('new', '+')}
+    END""",
+    f"""CREATE TRIGGER attribution_tallies_insert AFTER INSERT ON coding_measures BEGIN
+        {_one_row('new', '+')}
+    END""",
+    f"""CREATE TRIGGER attribution_tallies_delete AFTER DELETE ON coding_measures BEGIN
+        {_one_row('old', '-')}
+    END""",
+    f"""CREATE TRIGGER attribution_tallies_update AFTER UPDATE OF coding_id, measure_id, status ON coding_measures
+    BEGIN
+        {_one_row('old', '-', moved='old.coding_id != new.coding_id')}
+        {_one_row('new', '+', moved='old.coding_id != new.coding_id')}
+    END""",
+    f"""INSERT INTO coding_counts ({_KEYS}, n) SELECT code_id, transcript_id, coder_id, coalesce(assessment, 'none'),
+        language, count(*) FROM codings WHERE language IS NOT NULL GROUP BY 1, 2, 3, 4, 5""",
+]
+
+
+@migrations(name="0008_coding_measures")
+def coding_measures(db: Database) -> None:
+    """Per-coding measure attributions, each coding's language, and the summaries the analysis reads."""
+    for statement in _CODING_MEASURES:
+        db.execute(statement)
+
+
 # -- 0009: research rigour (see workbench/services/agreement/ and workbench/store/codebook_versions.py) ------
 # transcript_coders: who is assigned to code a transcript (blind or not) and when each coder marked it done;
 # agreement compares the transcripts every compared coder marked done. resolutions: how each disagreement

@@ -14,9 +14,17 @@ from workbench.services.charts import chart_csv, chart_png, chart_svg
 from workbench.services.codes import list_codes, list_measures
 from workbench.store.study import Study
 from workbench.ui.pages import script_for
+from workbench.ui.safe import md
 from workbench.vocab import ASSESSMENTS, LANGUAGES, LAYERS, NOT_ASSESSED
 
 LABELS = {"English": "en", "繁體中文": "zh"}
+DERIVED_LABEL = "Include derived measure attributions"
+DERIVED_HELP = ("Off: a passage counts for a measure only where its coder confirmed it. On: codings nobody decided "
+                "on also count for every measure their code is mapped to in the codebook (derived, not confirmed).")
+# Streamlit's chart toolbar offers its own PNG download (with the current selection baked in); the page's
+# buttons are the one download per format. Numbers written in heatmap cells let clicks through to the cell.
+CHART_CSS = ("<style>[data-testid='stElementToolbarButton']:has(button[aria-label^='Download as PNG'])"
+             "{display:none}[data-testid='stVegaLiteChart'] .mark-text text{pointer-events:none}</style>")
 ASSESSMENT_NAMES = {**ASSESSMENTS.labels(), NOT_ASSESSED.value: NOT_ASSESSED.en}
 QUOTES_PER_CODE = 25
 
@@ -38,10 +46,11 @@ def label_language(*, key: str) -> str:
 
 
 def filter_widgets(study: Study, *, key: str, show: tuple[str, ...] = ("group", "language", "coder", "assessment",
-                                                                      "measure")) -> Filters:
-    """Multiselect filters in one row; returns the Filters they describe."""
+                                                                      "measure", "derived")) -> Filters:
+    """The layer switch, multiselect filters in one row and the derived-attributions switch; the Filters they describe."""
     layer = layer_switch(key=key)
-    cols = st.columns(len(show))
+    pickers = [name for name in show if name != "derived"]
+    cols = st.columns(len(pickers))
     chosen: dict[str, tuple[str, ...]] = {}
     options: dict[str, tuple[str, list[str], Any]] = {
         "group": ("Participant group", groups_present(study), None),
@@ -51,13 +60,15 @@ def filter_widgets(study: Study, *, key: str, show: tuple[str, ...] = ("group", 
         "measure": ("Measure", [m["id"] for m in list_measures(study)], None),
         "code": ("Theme or code", [c["id"] for c in list_codes(study)], None),
     }
-    for col, name in zip(cols, show):
+    for col, name in zip(cols, pickers):
         label, values, fmt = options[name]
         kwargs = {"format_func": fmt} if fmt else {}
         chosen[name] = tuple(col.multiselect(label, values, key=f"{key}_{name}", placeholder="all", **kwargs))
+    derived = "derived" in show and st.toggle(DERIVED_LABEL, key=f"{key}_derived", help=DERIVED_HELP)
     return Filters(groups=chosen.get("group", ()), languages=chosen.get("language", ()),
                    coders=chosen.get("coder", ()), assessments=chosen.get("assessment", ()),
-                   measures=chosen.get("measure", ()), codes=chosen.get("code", ()), layer=layer)
+                   measures=chosen.get("measure", ()), codes=chosen.get("code", ()), include_derived=derived,
+                   layer=layer)
 
 
 def layer_switch(*, key: str) -> str:
@@ -79,6 +90,10 @@ def quote_caption(row: pd.Series) -> str:
         parts.append(str(row["assessments"]).replace("none", "not assessed"))
     if row.get("coders"):
         parts.append(f"coded by {row['coders']}")
+    if row.get("measures_confirmed"):
+        parts.append(f"measures {row['measures_confirmed']}")
+    if row.get("measures_derived"):
+        parts.append(f"derived {row['measures_derived']}")
     return " · ".join(p for p in parts if p)
 
 
@@ -91,14 +106,15 @@ def show_quotes(quotes: pd.DataFrame, *, key: str, limit: int = QUOTES_PER_CODE)
         data = row._asdict()
         st.markdown("> " + html.escape(str(data["snippet"])).replace("\n", "\n> "))
         left, right = st.columns([5, 1])
-        left.caption(quote_caption(pd.Series(data)))
+        left.caption(md(quote_caption(pd.Series(data))))
         open_transcript_link(right, data["transcript"], start=data.get("start"), end=data.get("end"))
     if len(quotes) > limit:
         st.caption(f"{len(quotes) - limit} more quote(s) not shown; narrow the filters to see them.")
 
 
 def download_buttons(chart: Any, *, name: str, key: str) -> None:
-    """PNG, SVG and CSV downloads of a chart (images are made only when clicked)."""
+    """PNG, SVG and CSV downloads of a chart (images are made only when clicked); the toolbar's own PNG hidden."""
+    st.html(CHART_CSS)
     cols = st.columns(3)
     cols[0].download_button("PNG", lambda: chart_png(chart), file_name=f"{name}.png", mime="image/png",
                             key=f"{key}_png", icon=":material/image:", on_click="ignore")

@@ -63,17 +63,25 @@ def frequencies(*, key: str = "code", split: str | None = None) -> dict[tuple, d
             for k, v in cells.items()}
 
 
-def theme_measure() -> dict[tuple[str, str], dict[str, int]]:
-    """{(theme, measure): {participants, participants_<assessment>, participants_<group>, codings}}."""
+def measures_of(row: dict, *, include_derived: bool = False) -> list[str]:
+    """The measures a reference coding counts for: those its coder confirmed (the row's "measures"), or, when
+    the row has no decision and derived ones are included, its code's mapping in the codebook."""
+    if "measures" in row:
+        return list(row["measures"])
+    return list(codebook()[row["code"]].get("measures", [])) if include_derived else []
+
+
+def theme_measure(*, key: str = "theme", include_derived: bool = False) -> dict[tuple[str, str], dict[str, int]]:
+    """{(theme or code, measure): {participants, participants_<assessment>, participants_<group>, codings}}."""
     cells: dict[tuple, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     counts: dict[tuple, int] = defaultdict(int)
     for row in codings():
-        for measure in codebook()[row["code"]].get("measures", []):
-            cell = cells[(row["theme"], measure)]
+        for measure in measures_of(row, include_derived=include_derived):
+            cell = cells[(row[key], measure)]
             cell["participants"].add(row["participant"])
             cell[f"participants_{row['assessment']}"].add(row["participant"])
             cell[f"participants_{row['group']}"].add(row["participant"])
-            counts[(row["theme"], measure)] += 1
+            counts[(row[key], measure)] += 1
     return {k: {**{name: len(s) for name, s in v.items()}, "codings": counts[k]} for k, v in cells.items()}
 
 

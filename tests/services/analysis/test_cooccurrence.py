@@ -6,7 +6,8 @@ from collections import defaultdict
 from itertools import combinations
 
 from tests.services.analysis import expected
-from workbench.services.analysis import code_cooccurrence, code_participant_matrix, quotes_for_point
+from workbench.services.analysis import code_cooccurrence, code_participant_matrix
+from workbench.services.analysis.drilldown import cooccurrence_quotes
 from workbench.services.coding import list_codings
 
 
@@ -41,7 +42,7 @@ def test_cooccurrence_across_coders_counts_more(demo_study):
 
 def test_cooccurrence_cell_lists_both_codes_passages(demo_study):
     pair = code_cooccurrence(demo_study).iloc[0]
-    rows = quotes_for_point(demo_study, "cooccurrence", {"code_a": pair["code_a"], "code_b": pair["code_b"]})
+    rows = cooccurrence_quotes(demo_study, {"code_a": pair["code_a"], "code_b": pair["code_b"]})
     assert set(rows["code"]) == {pair["code_a"], pair["code_b"]}
 
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.services.analysis import expected
-from workbench.errors import InputError
-from workbench.services.analysis import Filters, coding_density, quotes, quotes_for_point
+from workbench.services.analysis import Filters, coding_density, quotes
+from workbench.services.analysis.drilldown import density_quotes
 
 
 def test_quotes_carry_pseudonym_group_transcript_and_turn(demo_study):
@@ -46,20 +44,21 @@ def test_density_covers_every_coding_once(demo_study):
 def test_density_bin_lists_the_codings_starting_there(demo_study):
     density = coding_density(demo_study, bins=10)
     cell = density.groupby(["transcript", "bin", "bin_start", "bin_end"], as_index=False)["codings"].sum().iloc[3]
-    rows = quotes_for_point(demo_study, "density", cell.to_dict())
+    rows = density_quotes(demo_study, cell.to_dict())
     separate = quotes(demo_study, filters=Filters(transcripts=(cell["transcript"],)),
                       within=(int(cell["bin_start"]), int(cell["bin_end"])), merge_coders=False)
     assert len(separate) == cell["codings"]
     assert rows["start"].between(cell["bin_start"], cell["bin_end"] - 1).all()
 
 
-@pytest.mark.parametrize("chart,point", [("assessment", {"measure": "NM-f", "assessment": "barrier"}),
-                                         ("frequency", {"code": "barriers", "group": "survivor"}),
-                                         ("words", {"word": "passport", "group": "survivor"})])
-def test_every_chart_mark_leads_to_rows(demo_study, chart, point):
-    assert len(quotes_for_point(demo_study, chart, point)) > 0
-
-
-def test_unknown_chart_is_refused(demo_study):
-    with pytest.raises(InputError):
-        quotes_for_point(demo_study, "pie", {})
+def test_quotes_say_which_measures_are_confirmed_and_which_derived(demo_study):
+    confirmed = quotes(demo_study, filters=Filters(codes=("barriers/immigration_status",)), merge_coders=False)
+    derived = quotes(demo_study, filters=Filters(codes=("barriers/immigration_status",), include_derived=True),
+                     merge_coders=False)
+    rows = [r for r in expected.codings() if r["code"] == "barriers/immigration_status"]
+    mapping = " ".join(expected.codebook()["barriers/immigration_status"]["measures"])
+    assert sorted(confirmed["measures_confirmed"]) == sorted(" ".join(r.get("measures", [])) for r in rows)
+    assert (confirmed["measures"] == confirmed["measures_confirmed"]).all()
+    undecided = derived[derived["measures_confirmed"] == ""]
+    assert len(undecided) == sum(1 for r in rows if "measures" not in r) > 0
+    assert set(undecided["measures_derived"]) == {mapping} and set(undecided["measures"]) == {mapping}

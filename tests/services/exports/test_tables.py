@@ -18,12 +18,17 @@ def test_the_quote_table_has_one_row_per_coding_with_the_issue_columns(source):
     table = quote_table(source)
     assert len(table) == source.db.execute("SELECT count(*) FROM codings").fetchone()[0]
     for column in ("code", "name_en", "name_zh", "theme", "quote", "participant", "group", "attribute_nationality",
-                   "transcript", "turn", "start", "end", "coder", "assessment", "measures_derived", "memo", "created"):
+                   "transcript", "turn", "start", "end", "coder", "assessment", "measures_confirmed", "measures_derived",
+                   "memo", "created"):
         assert column in table.columns, column
     row = table[table["participant"] == "Dewi"].iloc[0]
     assert row["attribute_nationality"] == "Indonesian" and row["group"] == "survivor"
     text = source.db.execute("SELECT text FROM transcripts WHERE stem = ?", [row["transcript"]]).fetchone()[0]
     assert text[row["start"]:row["end"]] == row["quote"]
+    undecided = table[table["measures_confirmed"] == ""]
+    decided = source.db.execute("SELECT count(DISTINCT coding_id) FROM coding_measures").fetchone()[0]
+    assert len(table) - len(undecided) <= decided  # a coding with confirmed measures was decided by its coder
+    row = undecided.iloc[0]
     mapped = {r[0] for r in source.db.execute("SELECT measure_id FROM code_measures WHERE code_id = ?", [row["code"]])}
     assert set(row["measures_derived"].split()) == mapped
     assert set(table["assessment"]) <= {"facilitator", "barrier", "neutral", ""}
@@ -45,8 +50,22 @@ def _cell_count(cell: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-def test_framework_cells_count_a_participants_codings_through_the_code_measure_mapping(source):
+def test_framework_cells_count_a_participants_confirmed_attributions(source):
     matrix = build_table(source, "framework")
+    measures = [r[0] for r in source.db.execute("SELECT id FROM measures ORDER BY position")]
+    assert sum(_cell_count(cell) for measure in measures for cell in matrix[measure]) > 0
+    for person in matrix["participant"]:
+        rows = matrix[matrix["participant"] == person]
+        for measure in measures:
+            expected = source.db.execute(
+                "SELECT count(*) FROM codings k JOIN transcripts t ON t.id = k.transcript_id JOIN participants p "
+                "ON p.id = t.participant_id JOIN coding_measures a ON a.coding_id = k.id AND a.status = 'confirmed' "
+                "WHERE p.pseudonym = ? AND a.measure_id = ?", [person, measure]).fetchone()[0]
+            assert _cell_count(rows.iloc[0][measure]) == expected, (person, measure)
+
+
+def test_framework_cells_with_derived_count_the_codebook_mapping_where_nobody_decided(source):
+    matrix = build_table(source, "framework", TableRequest(filters=Filters(include_derived=True)))
     measures = [r[0] for r in source.db.execute("SELECT id FROM measures ORDER BY position")]
     assert list(matrix.columns) == ["participant", "group", *measures]
     for person in ("Dewi", "阿玲", "Joy"):
@@ -54,18 +73,23 @@ def test_framework_cells_count_a_participants_codings_through_the_code_measure_m
         for measure in measures:
             expected = source.db.execute(
                 "SELECT count(*) FROM codings k JOIN transcripts t ON t.id = k.transcript_id JOIN participants p "
-                "ON p.id = t.participant_id JOIN code_measures cm ON cm.code_id = k.code_id "
-                "WHERE p.pseudonym = ? AND cm.measure_id = ?", [person, measure]).fetchone()[0]
+                "ON p.id = t.participant_id WHERE p.pseudonym = ? AND (EXISTS (SELECT 1 FROM coding_measures a "
+                "WHERE a.coding_id = k.id AND a.status = 'confirmed' AND a.measure_id = ?) OR (NOT EXISTS (SELECT 1 "
+                "FROM coding_measures a WHERE a.coding_id = k.id) AND EXISTS (SELECT 1 FROM code_measures cm "
+                "WHERE cm.code_id = k.code_id AND cm.measure_id = ?)))", [person, measure, measure]).fetchone()[0]
             assert _cell_count(row[measure]) == expected, (person, measure)
     assert any("“" in cell for cell in matrix["ON-3"])
 
 
 def test_framework_matrix_by_code_and_from_any_quote_frame():
     quotes = pd.DataFrame({"participant": ["A", "A", "B"], "group": ["survivor"] * 3, "code": ["x", "y", "x"],
-                           "measures_derived": ["M1", "M1 M2", ""], "assessment": ["barrier", "", "facilitator"],
+                           "measures_confirmed": ["M1", "", ""], "measures_derived": ["", "M1 M2", ""],
+                           "assessment": ["barrier", "", "facilitator"],
                            "quote": ["one", "two", "three"], "transcript": ["T1", "T1", "T2"], "turn": [1, 2, 3],
                            "start": [0, 5, 0], "end": [3, 8, 5]})
-    by_measure = framework_matrix(quotes, columns=["M1", "M2"])
+    assert framework_matrix(quotes, columns=["M1", "M2"]).set_index("participant")["M1"]["A"].startswith(
+        "1 coding(s): barrier 1")
+    by_measure = framework_matrix(quotes, columns=["M1", "M2"], derived=True)
     assert by_measure.set_index("participant")["M1"]["A"].startswith("2 coding(s): barrier 1, none 1")
     assert by_measure.set_index("participant")["M2"]["B"] == ""
     by_code = framework_matrix(quotes, columns=["x", "y"], axis="code")

@@ -15,13 +15,13 @@ def code_cooccurrence(study: Study, *, level: str = "code", same_coder: bool = T
     Co-occurrence means overlapping spans (a.start < b.end and b.start < a.end), not merely the same
     segment. With `same_coder` (the default) both codings must be by the same coder, so two coders
     disagreeing on one passage is not counted as co-occurrence. `overlaps` counts overlapping coding
-    pairs; `transcripts` and `participants` count where they occur.
+    pairs; `transcripts` and `participants` count where they occur; `position_a`/`_b` give codebook order.
     """
     check_level(level)
     params: list = []
     key = "theme" if level == "theme" else "code_id"
     coder = "AND a.coder = b.coder " if same_coder else ""
-    sql = (codings_sql(filters, params, language=bool(filters and filters.needs_language()))
+    sql = (codings_sql(filters, params)
            + f" SELECT a.{key} AS code_a, b.{key} AS code_b, count(*) AS overlaps, "
            "count(DISTINCT a.transcript_id) AS transcripts, count(DISTINCT a.participant_id) AS participants "
            "FROM base a JOIN base b ON b.transcript_id = a.transcript_id AND b.start < a.\"end\" "
@@ -33,8 +33,7 @@ def code_cooccurrence(study: Study, *, level: str = "code", same_coder: bool = T
                                         "name_zh": f"name_zh_{side}", "position": f"position_{side}"})
         pairs = pairs.merge(renamed, on=f"code_{side}", how="left")
     pairs["overlap"] = "spans overlap" + (" (same coder)" if same_coder else " (any coders)")
-    pairs = pairs.sort_values(["position_a", "position_b"]).drop(columns=["position_a", "position_b"])
-    return pairs.reset_index(drop=True)
+    return pairs.sort_values(["position_a", "position_b"]).reset_index(drop=True)
 
 
 def code_participant_matrix(study: Study, *, level: str = "code", wide: bool = False,
@@ -47,7 +46,7 @@ def code_participant_matrix(study: Study, *, level: str = "code", wide: bool = F
     check_level(level)
     params: list = []
     key = "b.theme" if level == "theme" else "b.code_id"
-    sql = (codings_sql(filters, params, language=bool(filters and filters.needs_language()))
+    sql = (codings_sql(filters, params)
            + f" SELECT {key} AS code, p.pseudonym AS participant, b.grp AS \"group\", count(*) AS codings "
            "FROM base b JOIN participants p ON p.id = b.participant_id GROUP BY 1, 2 ORDER BY 1, 2")
     long = frame(study, sql, params)

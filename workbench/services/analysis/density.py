@@ -18,7 +18,7 @@ def coding_density(study: Study, *, bins: int = 40, filters: Filters | None = No
     if bins < 1:
         raise InputError("bins must be at least 1")
     params: list = []
-    sql = (codings_sql(filters, params, language=bool(filters and filters.needs_language()))
+    sql = (codings_sql(filters, params)
            + ", sizes AS (SELECT id, length(text) AS n FROM transcripts) "
            "SELECT t.stem AS transcript, p.pseudonym AS participant, "
            "min(CAST(b.start * ? / sizes.n AS INTEGER), ? - 1) AS bin, sizes.n AS characters, b.theme, "

@@ -10,7 +10,6 @@ from workbench.services.analysis.base import (
     check_dimension,
     check_level,
     code_names,
-    codings_sql,
     counts_sql,
     frame,
 )
@@ -32,11 +31,7 @@ def code_frequencies(study: Study, *, by: str | None = None, level: str = "code"
     key = "b.theme" if level == "theme" else "b.code_id"
     split = f", b.{DIMENSIONS[by]} AS \"{by}\"" if by else ""
     group_by = "1, 2" if by else "1"
-    if by == "language":  # each coding's language is that of its turn: count the codings themselves
-        source = codings_sql(filters, params, language=True) + ", pre AS (SELECT *, 1 AS n FROM base)"
-    else:
-        source = counts_sql(filters, params)
-    sql = (source + f" SELECT {key} AS code{split}, sum(b.n) AS codings, count(DISTINCT b.transcript_id) AS "
+    sql = (counts_sql(filters, params) + f" SELECT {key} AS code{split}, sum(b.n) AS codings, count(DISTINCT b.transcript_id) AS "
            f"transcripts, count(DISTINCT b.participant_id) AS participants FROM pre b GROUP BY {group_by}")
     counts = frame(study, sql, params)
     names = code_names(study)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import pandas as pd
@@ -14,6 +15,10 @@ from workbench.text.stopwords import stop_words
 
 WORD_KEYS = {"code": "b.code_id", "theme": "b.theme", "group": "b.grp"}
 _WORDY = rf"[A-Za-z{HAN}]"
+# Two English words are one name ("hong kong", "finance company") when they occur side by side at least
+# NAME_MIN_COUNT times and nearly always together: in NAME_COHESION of the occurrences of each of them.
+NAME_MIN_COUNT = 2
+NAME_COHESION = 0.8
 
 
 def coded_sentence_words(study: Study, *, by: str = "code", filters: Filters | None = None) -> pd.DataFrame:
@@ -21,7 +26,7 @@ def coded_sentence_words(study: Study, *, by: str = "code", filters: Filters | N
     if by not in WORD_KEYS:
         raise InputError(f"word frequencies are by code, theme or group, not {by!r}")
     params: list = []
-    sql = (codings_sql(filters, params, language=bool(filters and filters.needs_language()))
+    sql = (codings_sql(filters, params)
            + f", hit AS (SELECT DISTINCT {WORD_KEYS[by]} AS key, s.id AS sid FROM base b JOIN segments s "
            "ON s.transcript_id = b.transcript_id AND s.kind = 'sentence' AND s.start < b.\"end\" "
            "AND b.start < s.\"end\") SELECT hit.key, s.language, s.words FROM hit JOIN segments s ON s.id = hit.sid")
@@ -44,12 +49,42 @@ def spoken_sentence_words(study: Study, *, filters: Filters | None = None) -> pd
                         f"LEFT JOIN participants p ON p.id = t.participant_id WHERE {' AND '.join(conds)}", params)
 
 
+def name_pairs(texts: list[list[str]]) -> set[tuple[str, str]]:
+    """English word pairs that are one name in these texts (side by side, nearly never apart, no stop word)."""
+    stop = stop_words("en")
+    singles: Counter[str] = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()
+    for words in texts:
+        singles.update(words)
+        pairs.update(zip(words, words[1:]))
+    return {(a, b) for (a, b), n in pairs.items()
+            if n >= NAME_MIN_COUNT and a.isascii() and b.isascii() and a.isalpha() and b.isalpha()
+            and a not in stop and b not in stop and a != b
+            and n >= NAME_COHESION * singles[a] and n >= NAME_COHESION * singles[b]}
+
+
+def join_names(words: list[str], names: set[tuple[str, str]]) -> list[str]:
+    """The words with every name pair joined into one term ("hong", "kong" → "hong kong")."""
+    joined: list[str] = []
+    i = 0
+    while i < len(words):
+        if i + 1 < len(words) and (words[i], words[i + 1]) in names:
+            joined.append(f"{words[i]} {words[i + 1]}")
+            i += 2
+        else:
+            joined.append(words[i])
+            i += 1
+    return joined
+
+
 def count_words(sentences: pd.DataFrame, *, top: int = 20, language: str | None = None) -> pd.DataFrame:
-    """Top words per key from (key, language, words) rows, stop words and non-words removed."""
+    """Top words per key from (key, language, words) rows, stop words and non-words removed, names joined."""
     columns = ["key", "word", "language", "count", "sentences"]
     if sentences.empty:
         return pd.DataFrame(columns=columns)
-    tokens = sentences.assign(word=sentences["words"].str.split(), row=range(len(sentences))).explode("word")
+    texts = [str(w).lower().split() for w in sentences["words"]]
+    names = name_pairs(texts)
+    tokens = sentences.assign(word=[join_names(w, names) for w in texts], row=range(len(sentences))).explode("word")
     tokens = tokens.dropna(subset=["word"])
     tokens["word"] = tokens["word"].str.lower()
     tokens = tokens[tokens["word"].str.contains(_WORDY) & ~tokens["word"].isin(stop_words("all"))]

@@ -9,7 +9,6 @@ the passage, the pseudonym, the group, the transcript and the turn.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -95,27 +94,21 @@ def strongest_quotes(quotes: pd.DataFrame, *, limit: int) -> pd.DataFrame:
     return chosen.drop(columns=["_coders", "_assessed", "_length"])
 
 
+# The charts a report embeds: (caption key, chart kind in the registry, its options).
+REPORT_CHARTS: tuple[tuple[str, str, dict[str, str]], ...] = (
+    ("chart_heatmap", "heatmap", {"level": "theme"}), ("chart_bars", "assessment", {}),
+    ("chart_frequency", "frequency", {"level": "theme"}))
+
+
 def report_charts(study: Study, *, filters: Filters, lang: str) -> list[tuple[str, bytes]]:
-    """(caption, PNG) of the charts the report embeds, made by the chart builders of services/charts.py."""
+    """(caption, PNG) of the charts the report embeds, made through the chart registry."""
     from workbench.services import charts  # Altair loads only when a report is made, not for `workbench --help`
 
-    # One place that names the charts: the chart registry (issue 10b) replaces these three calls.
-    made: list[tuple[str, Callable[[], Any]]] = [
-        ("chart_heatmap", lambda: charts.measure_heatmap(analysis.theme_measure_matrix(study, filters=filters),
-                                                         lang=lang)),
-        ("chart_bars", lambda: charts.assessment_bars(analysis.measure_summary(study, filters=filters), lang=lang)),
-        ("chart_frequency", lambda: charts.frequency_bars(
-            analysis.code_frequencies(study, by="group", level="theme", filters=filters), lang=lang, level="theme")),
-    ]
     images = []
-    for key, build in made:
-        try:
-            chart = build()
-        except (KeyError, ValueError):  # nothing to draw (no codings or no framework)
-            continue
-        if getattr(chart, "data", None) is not None and len(chart.data) == 0:
-            continue
-        images.append((_t(lang, key), charts.chart_png(chart)))
+    for key, kind, options in REPORT_CHARTS:
+        chart = charts.CHARTS[kind].chart(study, filters=filters, lang=lang, clickable=False, **options)
+        if chart is not None:
+            images.append((_t(lang, key), charts.chart_png(chart)))
     return images
 
 
@@ -244,7 +237,7 @@ def _measures(document: Any, study: Study, filters: Filters, quotes: pd.DataFram
         return
     title = "measure_zh" if lang == "zh" else "measure_en"
     document.add_heading(_t(lang, "measures"), level=1)
-    measured = quotes.assign(_m=quotes["measures"].fillna("").str.split()).explode("_m")
+    measured = quotes.assign(_m=quotes["measures"].fillna("").astype(str).str.split()).explode("_m")
     for row in summary.itertuples(index=False):
         document.add_heading(f"{row.measure} — {getattr(row, title)}", level=2)
         if not row.participants:

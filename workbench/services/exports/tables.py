@@ -53,8 +53,9 @@ def quote_table(study: Study, *, filters: Filters | None = None) -> pd.DataFrame
         table[column] = found[column]
     table["coder"] = found["coders"]
     table["assessment"] = found["assessments"].replace(NOT_ASSESSED.value, "")
-    # The code → measure mapping of the codebook; coder-confirmed measures (issue 10b) add measures_confirmed.
-    table["measures_derived"] = found["measures"].fillna("")
+    # Measures the coder confirmed, and those derived from the codebook's code → measure mapping (undecided codings).
+    table["measures_confirmed"] = found["measures_confirmed"].fillna("")
+    table["measures_derived"] = found["measures_derived"].fillna("")
     table["memo"] = found["memos"].fillna("")
     table["created"] = [created.get(i, "") for i in found["id"]]
     table["coding_id"] = found["id"]
@@ -70,14 +71,19 @@ def _cut(text: str) -> str:
 
 
 def framework_matrix(quotes: pd.DataFrame, *, columns: list[str], axis: str = "measure",
-                     per_cell: int = CELL_QUOTES) -> pd.DataFrame:
+                     per_cell: int = CELL_QUOTES, derived: bool = False) -> pd.DataFrame:
     """NVivo's framework matrix from a quote table: participants × measures (or codes), each cell the count
-    of that participant's codings there, by assessment, and their first quotes."""
+    of that participant's codings there, by assessment, and their first quotes.
+
+    A coding counts for the measures its coder confirmed, and with `derived` also for those derived from the
+    codebook's mapping on codings nobody decided (as the Action Plan page counts).
+    """
     if axis not in AXES:
         raise InputError(f"the framework matrix runs participants against measures or codes, not {axis!r}")
     rows = quotes[quotes["participant"].notna()].copy()
     if axis == "measure":
-        rows["key"] = rows["measures_derived"].str.split()
+        counted = rows["measures_confirmed"] + (" " + rows["measures_derived"] if derived else "")
+        rows["key"] = counted.str.split()
         rows = rows.explode("key").dropna(subset=["key"])
     else:
         rows["key"] = rows["code"]
@@ -110,7 +116,8 @@ def _framework(study: Study, request: TableRequest) -> pd.DataFrame:
     axis = str(request.options.get("axis") or "measure")
     columns = ([m["id"] for m in list_measures(study)] if axis == "measure"
                else [c["id"] for c in list_codes(study, counts=False)])
-    return framework_matrix(quote_table(study, filters=request.filters), columns=columns, axis=axis)
+    return framework_matrix(quote_table(study, filters=request.filters), columns=columns, axis=axis,
+                            derived=request.filters.include_derived)
 
 
 def _level(request: TableRequest, default: str) -> str:
@@ -162,7 +169,8 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     Table("quotes", "Quotes (one row per coding)", "one row per coding matching the filters; a passage coded by "
           "two coders is two rows", lambda s, r: quote_table(s, filters=r.filters)),
     Table("framework", "Framework matrix (participants × measures)", "per participant and measure (or code, with "
-          "axis=code): codings through the codebook's code → measure mapping, by assessment, and the first quotes",
+          "axis=code): codings whose coder confirmed the measure (and those derived from the codebook's mapping when "
+          "derived attributions are included), by assessment, and the first quotes",
           _framework),
     Table("code_participant", "Codes × participants", "codings per code (or theme) and participant",
           lambda s, r: analysis.code_participant_matrix(s, level=_level(r, "code"), wide=True, filters=r.filters)),

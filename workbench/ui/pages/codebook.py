@@ -36,6 +36,8 @@ def render() -> None:
     measures = {m["id"]: m for m in list_measures(study)}
     query = st.text_input("Search codes", placeholder="id, English or 中文 name, definition")
     show_done(DONE)
+    st.caption("Codings count every coder's application of a code; passages count distinct spans (a passage two "
+               "coders both coded is one passage, as on the Themes page).")
     _tree(codes, measures, query.strip().lower())
     export_downloads(study, key="codebook", tables=("codebook",), formats=("qdc", "yaml"))
     if user.may("codebook.edit"):
@@ -62,7 +64,8 @@ def _tree(codes: list[dict[str, Any]], measures: dict[str, dict[str, Any]], quer
         if query and not kids and not matches(theme, query):
             continue
         total = theme["codings"] + sum(c["codings"] for c in children.get(theme["id"], []))
-        with st.expander(f"**{md(theme['name_en'])}** · {md(theme['name_zh'] or '')} — {total} codings",
+        spans = theme["passages"] + sum(c["passages"] for c in children.get(theme["id"], []))
+        with st.expander(f"**{md(theme['name_en'])}** · {md(theme['name_zh'] or '')} — {total} codings ({spans} passages)",
                          expanded=bool(query)):
             if theme["definition_en"]:
                 st.caption(md(theme["definition_en"]))
@@ -72,8 +75,8 @@ def _tree(codes: list[dict[str, Any]], measures: dict[str, dict[str, Any]], quer
 
 def _code_card(code: dict[str, Any], measures: dict[str, dict[str, Any]]) -> None:
     with st.container(border=True):
-        st.markdown(f"**{md(code['name_en'])}** · {md(code['name_zh'] or '')} · `{md(code['id'])}` · "
-                    f"{code['codings']} codings · colour {md(code['color'] or 'none')}")
+        st.markdown(f"**{md(code['name_en'])}** · {md(code['name_zh'] or '')} · {md(code['id'])} · "
+                    f"{code['codings']} codings ({code['passages']} passages) · colour {md(code['color'] or 'none')}")
         if code["definition_en"]:
             st.markdown(md(code["definition_en"]))
         if code["definition_zh"]:

@@ -19,8 +19,12 @@ def render() -> None:
     cols[1].metric("Participants", counts["participants"],
                    help=", ".join(f"{g}: {n}" for g, n in groups.items()) or None)
     cols[2].metric("Codes", counts["codes"])
-    cols[3].metric("Codings", counts["codings"])
-    cols[4].metric("Memos", counts["memos"])
+    cols[3].metric("Codings", counts["codings"], help="Every coder's codings (the Themes page counts passages: "
+                                                      "a span coded alike by several coders is one passage)")
+    memos = overview.memo_counts(study)
+    cols[4].metric("Memos", memos["memos"] + memos["coding_memos"],
+                   help=f"{memos['memos']} on the study, transcripts, codes and participants; "
+                        f"{memos['coding_memos']} written on codings")
     left, right = st.columns(2)
     with left:
         st.subheader("Participants by group")

@@ -8,6 +8,7 @@ from workbench.services.analysis import code_frequencies, quotes
 from workbench.ui import session
 from workbench.ui.analysis_view import filter_widgets, label_language, show_quotes
 from workbench.ui.exports_view import export_downloads
+from workbench.ui.safe import md
 
 
 def render() -> None:
@@ -27,16 +28,19 @@ def render() -> None:
     themes = code_frequencies(study, level="theme", filters=filters)
     codes = code_frequencies(study, level="code", filters=filters)
     name = "name_zh" if lang == "zh" else "name_en"
-    st.caption(f"{len(table)} passages from {table['participant'].nunique()} participants"
-               + (f" — filtered by {filters.describe()}" if filters.describe() else ""))
+    st.caption(md(f"{len(table)} passages ({int(codes['codings'].sum())} codings) from "
+                  f"{table['participant'].nunique()} participants. A passage is one span of text with one code, "
+                  "however many coders applied it; the Codebook page counts codings (each coder's)."
+                  + (f" Filtered by {filters.describe()}." if filters.describe() else "")))
     for theme in themes.itertuples(index=False):
         in_theme = table[table["theme"] == theme.code]
-        label = f"{getattr(theme, name)} — {theme.participants} participants, {len(in_theme)} passages"
-        with st.expander(label, expanded=False):
+        label = (f"{getattr(theme, name)} — {theme.participants} participants, {len(in_theme)} passages "
+                 f"({theme.codings} codings)")
+        with st.expander(md(label), expanded=False):
             for code in codes[codes["theme"] == theme.code].itertuples(index=False):
                 passages = in_theme[in_theme["code"] == code.code]
-                st.markdown(f"**{getattr(code, name)}** `{code.code}` — {code.participants} participants, "
-                            f"{code.transcripts} transcripts, {len(passages)} passages")
+                st.markdown(f"**{md(getattr(code, name))}** `{code.code}` — {code.participants} participants, "
+                            f"{code.transcripts} transcripts, {len(passages)} passages ({code.codings} codings)")
                 show_quotes(passages, key=f"themes_{code.code}")
 
 

@@ -116,7 +116,7 @@ def login(page, base: str, username: str, password: str, *, path: str = "") -> N
     page.get_by_role("button", name="Log in").click()
     wait_ready(page)
     try:
-        page.wait_for_selector("[data-testid='stSidebar']")
+        page.wait_for_selector("[data-testid='stSidebar']", state="attached")  # folded away on the coding page
     except Exception:
         screenshot(page, f"login-failed-{username}")
         raise

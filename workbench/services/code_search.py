@@ -42,6 +42,12 @@ def fold(text: str) -> str:
     return " ".join(zh_fold(text).casefold().replace("_", " ").replace("/", " ").split())
 
 
+def warm(codes: Sequence[dict[str, Any]]) -> None:
+    """Prepare the codes' search and load the language pipelines (otherwise the first query waits for them)."""
+    rank_codes(codes, "passport")
+    rank_codes(codes, "護照")
+
+
 def rank_codes(codes: Sequence[dict[str, Any]], query: str, *, rules: RuleSet | None = None,
                recent: Sequence[str] = (), limit: int | None = None) -> list[CodeMatch]:
     """Codes matching a typed query, best first (an empty query lists recent codes, then the codebook in order)."""

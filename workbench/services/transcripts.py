@@ -102,3 +102,11 @@ def turn_at(study: Study, transcript_id: int, offset: int) -> int:
     row = study.db.execute("SELECT seq FROM segments WHERE transcript_id = ? AND kind = 'turn' AND start <= ? "
                            "ORDER BY start DESC LIMIT 1", [transcript_id, offset]).fetchone()
     return row[0] if row else 0
+
+
+def sentences(study: Study, transcript_id: int, *, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Code-point spans of a transcript's sentences that lie within [start, end), in text order."""
+    rows = study.db.execute('SELECT start, "end" FROM segments WHERE transcript_id = ? AND kind = \'sentence\' '
+                            'AND start >= ? AND "end" <= ? ORDER BY start',
+                            [transcript_id, start, end if end is not None else 2**62]).fetchall()
+    return [(r[0], r[1]) for r in rows]

@@ -23,7 +23,7 @@ def _first(codes, query, **kw):
 
 
 @pytest.mark.parametrize("query", ["passport", "Passports", "passp", "confiscated passports", "護照", "护照",
-                                   "收起護照", "收咗我本護照", "document ret", "扣留證件"])
+                                   "收起護照", "收咗我本護照", "document ret", "扣留證件", "ID card kept"])
 def test_passport_in_either_language_finds_document_retention_first(codes, query):
     assert _first(codes, query).code_id == PASSPORT
 

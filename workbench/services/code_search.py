@@ -65,7 +65,8 @@ def rank_codes(codes: Sequence[dict[str, Any]], query: str, *, rules: RuleSet | 
     results = []
     for code, entry in zip(codes, prepared.entries):
         signals = [s for s in (_name_signal(entry, q), keyword_hits.get(code["id"]), _pattern_signal(entry, q, word),
-                               _definition_signal(entry, q, word), _similar_signal(entry, q)) if s is not None]
+                               _definition_signal(entry, q, word), _words_signal(entry, q), _similar_signal(entry, q))
+                   if s is not None]
         if not signals:
             continue
         best = max(signals, key=lambda s: s[0])
@@ -169,6 +170,17 @@ def _pattern_signal(entry: _Entry, q: str, word: re.Pattern[str] | None) -> tupl
 def _definition_signal(entry: _Entry, q: str, word: re.Pattern[str] | None) -> tuple[float, str] | None:
     hits = entry.definitions.count(q.replace(" ", "")) if word is None else len(word.findall(entry.definitions))
     return (DEFINITION + min(5.0, float(hits)), "definition") if hits else None
+
+
+def _words_signal(entry: _Entry, q: str) -> tuple[float, str] | None:
+    """Most words of a longer query begin words of the code's patterns ('ID card kept': 'id card' and 'kept')."""
+    words = q.split()
+    if len(words) < 2 or has_han(q):
+        return None
+    found = [w for w in words if re.search(r"(?<![^\W_])" + re.escape(w[:5]), entry.pattern_text)]
+    if 2 * len(found) < len(words) + 1:
+        return None
+    return DEFINITION + 10.0 * len(found) / len(words), f"keyword words “{' '.join(found)}”"
 
 
 def _similar_signal(entry: _Entry, q: str) -> tuple[float, str] | None:

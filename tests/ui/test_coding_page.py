@@ -94,7 +94,7 @@ def test_clicking_a_highlight_shows_its_codings_and_remove_asks_first(ui_study, 
                                "WHERE t.stem = 'SV01_dewi' ORDER BY k.start LIMIT 1").fetchone()[0]
     at.session_state["clicked"] = {"coding": coding_id, "nonce": 1}
     at.run()
-    assert "Codings here" in [s.value for s in at.subheader]
+    assert "**Codings here**" in [m.value for m in at.markdown]
     remove = [b for b in at.button if b.label == "Remove" and b.key == f"edit_{coding_id}_remove"]
     remove[0].click()
     at.run()

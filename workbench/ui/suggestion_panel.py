@@ -43,7 +43,7 @@ def decide(study: Study, suggestion: dict[str, Any], *, verdict: str, by: User) 
 
 def render(study: Study, user: User, transcript_id: int) -> list[dict[str, Any]]:
     """Render the panel; returns the open suggestions to draw as faint highlights (if shown)."""
-    st.subheader("Suggestions")
+    st.markdown("**Suggestions**")
     suggestions = list_suggestions(study, transcript_id)
     method = st.selectbox("Method", list(METHODS), key="suggest_method", format_func=lambda m: METHODS[m].label(),
                           help="; ".join(f"{m.label()}: {m.help}" for m in METHODS.values()))

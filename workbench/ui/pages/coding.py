@@ -170,9 +170,8 @@ def render() -> None:
     with st.container(key="wb_coding_page"), st.container(key="wb_columns"):
         left, right = st.columns([7, 3], gap="small")
         with right, st.container(key="wb_panel", border=False):
-            chosen, lang, page, coder_filter, code_filter = _toolbar(study, rows)
+            chosen, lang, page, coder_filter, code_filter, all_codings = _toolbar(study, rows)
             text = transcript_text(study, chosen)
-            all_codings = list_codings(study, transcript_id=chosen)
             codings = [c for c in all_codings
                        if c["coder"] in coder_filter and (not code_filter or c["code_id"] in code_filter)]
             names = code_names(codes, lang)
@@ -186,7 +185,7 @@ def render() -> None:
             if user.may("suggestions.decide"):
                 shown_suggestions = suggestion_panel.render(study, user, chosen)
             if codings:
-                st.subheader("Legend")
+                st.markdown("**Legend**")
                 legend(legend_data(codings, colours=colours, lang=lang), key="coding_legend")
         with left, st.container(key="wb_transcript_pane", border=False):
             focus = focus_span(len(text))
@@ -196,12 +195,12 @@ def render() -> None:
                 view_data(text, turns, codings, colours=colours, lang=lang, focus=focus,
                           sentences=transcripts.sentences(study, chosen, start=span[0], end=span[1]),
                           suggestions=shown_suggestions, selection=st.session_state.get("selection"),
-                          refocus=st.session_state.get("refocus")),
+                          refocus=st.session_state.pop("refocus", None)),
                 key=VIEW_KEY, on_selection=on_selection, on_clicked=on_clicked)
 
 
-def _toolbar(study: Study, rows: list[dict[str, Any]]) -> tuple[int, str, int, list[str], list[str]]:
-    """Transcript, turns page and view options; returns (transcript, label language, page, coders, codes shown)."""
+def _toolbar(study: Study, rows: list[dict[str, Any]]) -> tuple[int, str, int, list[str], list[str], list[dict[str, Any]]]:
+    """Transcript, turns page and view options: (transcript, label language, page, coders and codes shown, codings)."""
     current = requested_transcript(study, rows)
     by_id = {r["id"]: r for r in rows}
     chosen = st.selectbox("Transcript", list(by_id), index=list(by_id).index(current) if current in by_id else 0,
@@ -234,7 +233,7 @@ def _toolbar(study: Study, rows: list[dict[str, Any]]) -> tuple[int, str, int, l
     meta = by_id[chosen]
     st.caption(f"{md(meta['participant'] or 'no participant')} · {meta['language']} · {total_turns} turns · "
                f"{len(all_codings)} codings")
-    return chosen, lang, int(page), coder_filter, code_filter
+    return chosen, lang, int(page), coder_filter, code_filter, all_codings
 
 
 def _history(study: Study, user: User, names: dict[str, str]) -> None:
@@ -274,8 +273,9 @@ def _code_a_passage(study: Study, user: User, transcript_id: int, codes: list[di
                             has_selection=bool(selection), selection_nonce=(selection or {}).get("nonce"),
                             done=st.session_state.get("picker_done"), failed=failed),
                 key=PICKER_KEY, on_query=on_query, on_action=on_action)
-    if st.session_state.pop("clear_memo", False):
+    if st.session_state.pop("clear_memo", False):  # after an apply: a fresh memo, and no assessment carried over
         st.session_state["apply_memo"] = ""
+        st.session_state["apply_assessment"] = NOT_ASSESSED.value
     st.radio("Assessment", ASSESSMENT_CHOICES, horizontal=True, key="apply_assessment")
     st.text_area("Memo", height=68, placeholder="optional note on this coding", key="apply_memo")
     # Measure attributions per coding (issue 10, helper i10b's API) belong here: a chooser whose value
@@ -316,7 +316,7 @@ def _clicked_panel(study: Study, user: User, codes: list[dict[str, Any]], names:
         return
     overlapping = [c for c in list_codings(study, transcript_id=coding["transcript_id"])
                    if c["start"] < coding["end"] and c["end"] > coding["start"]]
-    st.subheader("Codings here")
+    st.markdown("**Codings here**")
     for item in overlapping:
         with st.container(border=True):
             st.markdown(f"**{md(names.get(item['code_id'], item['code_id']))}** · {md(item['code_id'])}")

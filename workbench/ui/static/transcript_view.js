@@ -6,7 +6,7 @@
 
 const cpLen = (s) => Array.from(s).length;
 const HEX = /^#[0-9a-fA-F]{6}$/;
-const LANE = 15; // px per stripe lane in the margin
+const LANE = 16; // px per stripe lane in the margin
 const HEADING = /^#{1,6}[ \t]+/;
 
 function el(tag, className, text) {
@@ -155,7 +155,9 @@ function placeStripes(view, codings, lanes) {
     stripe.style.top = `${top - origin.top}px`;
     stripe.style.height = `${Math.max(bottom - top, 14)}px`;
     stripe.style.left = `${(Number(c.lane) || 0) * LANE}px`;
-    stripe.append(el("span", "wb-initials", c.initials), el("span", "wb-stripe-name", c.label));
+    stripe.append(el("span", "wb-initials", c.initials));
+    if (bottom - top >= 40) stripe.append(el("span", "wb-stripe-name", c.label));  // short ones: colour, initials, title
+
     margin.append(stripe);
   }
   view.append(margin);

@@ -11,6 +11,7 @@ from __future__ import annotations
 import colorsys
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 MIN_DELTA_E = 20.0
@@ -45,13 +46,20 @@ def text_colour(colour: str) -> str:
 
 def distinct_colours(codes: Sequence[dict[str, Any]]) -> dict[str, str]:
     """A '#rrggbb' colour per code id: themes keep theirs; a theme's codes differ from each other and from it."""
-    parent = {c["id"]: c.get("parent_id") for c in codes}
-    own = {c["id"]: parse_colour(c.get("color")) for c in codes}
+    key = tuple((c["id"], c.get("parent_id"), c.get("color") if isinstance(c.get("color"), str) else None,
+                 c.get("position", 0)) for c in codes)
+    return dict(_distinct(key))
+
+
+@lru_cache(maxsize=16)
+def _distinct(codes: tuple[tuple[str, str | None, str | None, int], ...]) -> tuple[tuple[str, str], ...]:
+    parent = {code_id: parent_id for code_id, parent_id, _colour, _position in codes}
+    own = {code_id: parse_colour(colour) for code_id, _parent, colour, _position in codes}
     colours: dict[str, Rgb] = {}
     by_theme: dict[str, list[str]] = {}
-    for code in sorted(codes, key=lambda c: (c.get("position", 0), c["id"])):
-        theme = _theme(code["id"], parent)
-        by_theme.setdefault(theme, []).append(code["id"])
+    for code_id, _parent, _colour, _position in sorted(codes, key=lambda c: (c[3], c[0])):
+        theme = _theme(code_id, parent)
+        by_theme.setdefault(theme, []).append(code_id)
     for theme, members in by_theme.items():
         base = own.get(theme) or parse_colour(FALLBACK)
         assert base is not None
@@ -65,7 +73,7 @@ def distinct_colours(codes: Sequence[dict[str, Any]]) -> dict[str, str]:
                 mine = max(_family(base), key=lambda c: min(delta_e(c, p) for p in placed))
             colours[code_id] = mine
             placed.append(mine)
-    return {code_id: to_hex(rgb) for code_id, rgb in colours.items()}
+    return tuple((code_id, to_hex(rgb)) for code_id, rgb in colours.items())
 
 
 def _theme(code_id: str, parent: dict[str, str | None]) -> str:

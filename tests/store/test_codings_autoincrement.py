@@ -29,6 +29,15 @@ def _at_previous_schema(path, monkeypatch: pytest.MonkeyPatch) -> Study:
     return opened
 
 
+def _old_study_with_a_transcript(path, monkeypatch: pytest.MonkeyPatch) -> tuple[Study, int]:
+    """A study at the previous schema with a coder, the shipped codebook and one interview."""
+    old = _at_previous_schema(path, monkeypatch)
+    old.add_user(username="coder1", role="coder", password=PASSWORD)
+    book, framework = load_with_framework(SHIPPED_CODEBOOK)
+    install_codebook(old, book, framework, by="system")
+    return old, import_text(old, INTERVIEW)
+
+
 def _span(study: Study, tid: int, passage: str) -> tuple[int, int]:
     return find_span(transcript_text(study, tid), passage)
 
@@ -44,11 +53,7 @@ def test_a_fresh_study_never_reuses_a_deleted_id(study):
 
 def test_a_study_at_the_previous_schema_keeps_everything_and_stops_reusing_ids(tmp_path, monkeypatch):
     path = tmp_path / "old.db"
-    old = _at_previous_schema(path, monkeypatch)
-    old.add_user(username="coder1", role="coder", password=PASSWORD)
-    book, framework = load_with_framework(SHIPPED_CODEBOOK)
-    install_codebook(old, book, framework, by="system")
-    tid = import_text(old, INTERVIEW)
+    old, tid = _old_study_with_a_transcript(path, monkeypatch)
     ids = [add_coding(old, transcript_id=tid, start=s, end=e, code_id=code, by="coder1", assessment="barrier",
                       memo="a note")
            for (s, e), code in ((_span(old, tid, "took my passport"), CODE_PASSPORT),
@@ -96,11 +101,7 @@ def test_a_study_at_the_previous_schema_keeps_everything_and_stops_reusing_ids(t
 
 def test_ids_named_in_the_audit_log_are_never_handed_out(tmp_path, monkeypatch):
     path = tmp_path / "old.db"
-    old = _at_previous_schema(path, monkeypatch)
-    old.add_user(username="coder1", role="coder", password=PASSWORD)
-    book, framework = load_with_framework(SHIPPED_CODEBOOK)
-    install_codebook(old, book, framework, by="system")
-    tid = import_text(old, INTERVIEW)
+    old, tid = _old_study_with_a_transcript(path, monkeypatch)
     start, end = _span(old, tid, "took my passport")
     ids = [add_coding(old, transcript_id=tid, start=start, end=end, code_id=code, by="coder1")
            for code in (CODE_PASSPORT, CODE_WAGES, CODE_DELAY)]

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib import resources
 from typing import Any
 
-import streamlit as st
-
 from workbench.services.code_search import CodeMatch
+from workbench.ui.components import static_component
 
-_STATIC = resources.files("workbench.ui") / "static"
-_component = st.components.v2.component(
-    "workbench_code_picker",
-    html='<div class="wb-picker"></div>',
-    css=(_STATIC / "code_picker.css").read_text(encoding="utf-8"),
-    js=(_STATIC / "code_picker.js").read_text(encoding="utf-8"),
-    isolate_styles=False,
-)
+_component = static_component("workbench_code_picker", root="wb-picker", css=("code_picker.css",), js="code_picker.js")
 
 
 def picker_codes(codes: list[dict[str, Any]], colours: dict[str, str], *, lang: str) -> dict[str, dict[str, Any]]:

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from importlib import resources
 from typing import Any
 
-import streamlit as st
-
 from workbench.services.code_colours import FALLBACK, text_colour
+from workbench.ui.components import static_component
 
-_STATIC = resources.files("workbench.ui") / "static"
-_component = st.components.v2.component(
-    "workbench_transcript_view",
-    html='<div class="wb-root"></div>',
-    css=(_STATIC / "transcript_view.css").read_text(encoding="utf-8"),
-    js=(_STATIC / "transcript_view.js").read_text(encoding="utf-8"),
-    isolate_styles=False,
-)
+_component = static_component("workbench_transcript_view", root="wb-root", css=("transcript_view.css",),
+                              js="transcript_view.js")
+_legend = static_component("workbench_coding_legend", root="wb-legend", css=("transcript_view.css",), js="legend.js")
 
 
 def _clock(ms: int | None) -> str | None:
@@ -110,15 +103,6 @@ def transcript_view(data: dict[str, Any], *, key: str, on_selection: Callable[[]
                     on_clicked: Callable[[], None]) -> Any:
     """Mount the component; selections and clicks arrive through the callbacks."""
     return _component(key=key, data=data, on_selection_change=on_selection, on_clicked_change=on_clicked)
-
-
-_legend = st.components.v2.component(
-    "workbench_coding_legend",
-    html='<div class="wb-legend"></div>',
-    css=(_STATIC / "transcript_view.css").read_text(encoding="utf-8"),
-    js=(_STATIC / "legend.js").read_text(encoding="utf-8"),
-    isolate_styles=False,
-)
 
 
 def legend_data(codings: list[dict[str, Any]], *, colours: dict[str, str], lang: str) -> dict[str, Any]:

@@ -2,20 +2,11 @@
 // apply it to the selected passage; Shift+Enter (or +) adds a code to apply several at once; Esc closes the list.
 // Recently used codes are one click away. There is never a "select all matches" row: what is applied is exactly
 // the codes named on the Apply button, and the page confirms them by name.
-// Data reaches the page as text: nodes are built with createElement and textContent, colours checked as '#rrggbb'.
-
-const HEX = /^#[0-9a-fA-F]{6}$/;
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  return node;
-}
+// Data reaches the page as text: nodes are built with el() and setColour() (dom.js), never innerHTML.
 
 function swatch(colour) {
   const node = el("span", "wb-swatch");
-  if (typeof colour === "string" && HEX.test(colour)) node.style.setProperty("--wb-c", colour);
+  setColour(node, colour);
   return node;
 }
 

@@ -1,13 +1,5 @@
 // The coding page's legend: the codes drawn on this page with their colours and counts, and how each coder's
-// stripes look. Built with createElement and textContent; colours are used only when they are '#rrggbb'.
-const HEX = /^#[0-9a-fA-F]{6}$/;
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  return node;
-}
+// stripes look. Built with el() and setColour() (dom.js), never innerHTML.
 
 export default function (component) {
   const { data, parentElement } = component;
@@ -22,7 +14,7 @@ export default function (component) {
   for (const item of data.codes || []) {
     const row = el("div", "wb-legend-row");
     const swatch = el("span", "wb-swatch");
-    if (typeof item.colour === "string" && HEX.test(item.colour)) swatch.style.setProperty("--wb-c", item.colour);
+    setColour(swatch, item.colour);
     row.append(swatch, el("span", "", `${item.label} (${Number(item.count)})`));
     row.title = String(item.code_id || "");
     rows.push(row);

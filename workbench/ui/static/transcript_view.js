@@ -1,24 +1,11 @@
 // Transcript view: turns with coding highlights and coding stripes in the margin; reports selections, made with
 // the mouse or the keyboard (Tab in, ↑/↓ move by sentence, Shift extends, Enter codes), as code-point offsets into
 // the stored transcript text (never UTF-16 units: 𠝹 and emoji count as one).
-// Data reaches the page as text: every node is built with createElement and textContent, never innerHTML, and a
-// colour is used only after it has been checked to be '#rrggbb'.
+// Data reaches the page as text: every node is built with el() and setColour() (dom.js), never innerHTML.
 
 const cpLen = (s) => Array.from(s).length;
-const HEX = /^#[0-9a-fA-F]{6}$/;
 const LANE = 16; // px per stripe lane in the margin
 const HEADING = /^#{1,6}[ \t]+/;
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  return node;
-}
-
-function setColour(node, value) {
-  if (typeof value === "string" && HEX.test(value)) node.style.setProperty("--wb-c", value);
-}
 
 function layerNode(layer) {
   let node;
@@ -151,7 +138,7 @@ function placeStripes(view, codings, lanes) {
     stripe.dataset.codingId = String(Number(c.id));
     stripe.title = String(c.title || "");
     setColour(stripe, c.colour);
-    if (typeof c.ink === "string" && HEX.test(c.ink)) stripe.style.setProperty("--wb-ink", c.ink);
+    setColour(stripe, c.ink, "--wb-ink");
     stripe.style.top = `${top - origin.top}px`;
     stripe.style.height = `${Math.max(bottom - top, 14)}px`;
     stripe.style.left = `${(Number(c.lane) || 0) * LANE}px`;

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
@@ -170,37 +171,45 @@ def render() -> None:
     with st.container(key="wb_coding_page"), st.container(key="wb_columns"):
         left, right = st.columns([7, 3], gap="small")
         with right, st.container(key="wb_panel", border=False):
-            chosen, lang, page, coder_filter, code_filter, all_codings = _toolbar(study, rows)
-            text = transcript_text(study, chosen)
-            codings = [c for c in all_codings
-                       if c["coder"] in coder_filter and (not code_filter or c["code_id"] in code_filter)]
-            names = code_names(codes, lang)
+            view = _toolbar(study, rows)
+            names = code_names(codes, view.lang)
             _history(study, user, names)
             shown_suggestions: list[dict[str, Any]] = []
             if user.may("codings.write"):
-                _code_a_passage(study, user, chosen, codes, colours, lang)
+                _code_a_passage(study, user, view.transcript_id, codes, colours, view.lang)
             else:
                 st.info("Read-only: reviewers can browse codings but not change them.")
             _clicked_panel(study, user, codes, names)
             if user.may("suggestions.decide"):
-                shown_suggestions = suggestion_panel.render(study, user, chosen)
-            if codings:
+                shown_suggestions = suggestion_panel.render(study, user, view.transcript_id)
+            if view.codings:
                 st.markdown("**Legend**")
-                legend(legend_data(codings, colours=colours, lang=lang), key="coding_legend")
+                legend(legend_data(view.codings, colours=colours, lang=view.lang), key="coding_legend")
         with left, st.container(key="wb_transcript_pane", border=False):
-            focus = focus_span(len(text))
-            turns = transcripts.turns(study, chosen, offset=(page - 1) * PAGE_TURNS, limit=PAGE_TURNS)
+            turns = transcripts.turns(study, view.transcript_id, offset=(view.page - 1) * PAGE_TURNS, limit=PAGE_TURNS)
             span = (turns[0]["start"], turns[-1]["end"]) if turns else (0, 0)
             transcript_view(
-                view_data(text, turns, codings, colours=colours, lang=lang, focus=focus,
-                          sentences=transcripts.sentences(study, chosen, start=span[0], end=span[1]),
+                view_data(view.text, turns, view.codings, colours=colours, lang=view.lang, focus=view.focus,
+                          sentences=transcripts.sentences(study, view.transcript_id, start=span[0], end=span[1]),
                           suggestions=shown_suggestions, selection=st.session_state.get("selection"),
                           refocus=st.session_state.pop("refocus", None)),
                 key=VIEW_KEY, on_selection=on_selection, on_clicked=on_clicked)
 
 
-def _toolbar(study: Study, rows: list[dict[str, Any]]) -> tuple[int, str, int, list[str], list[str], list[dict[str, Any]]]:
-    """Transcript, turns page and view options: (transcript, label language, page, coders and codes shown, codings)."""
+@dataclass(frozen=True)
+class _View:
+    """What the toolbar chose: the transcript and its text, the turns page, the label language, what is shown."""
+
+    transcript_id: int
+    text: str
+    page: int
+    lang: str
+    focus: dict[str, int] | None
+    codings: list[dict[str, Any]]  # the transcript's codings by the coders and codes chosen to be shown
+
+
+def _toolbar(study: Study, rows: list[dict[str, Any]]) -> _View:
+    """Transcript, turns page and view options (coders and codes shown, label language)."""
     current = requested_transcript(study, rows)
     by_id = {r["id"]: r for r in rows}
     chosen = st.selectbox("Transcript", list(by_id), index=list(by_id).index(current) if current in by_id else 0,
@@ -216,7 +225,8 @@ def _toolbar(study: Study, rows: list[dict[str, Any]]) -> tuple[int, str, int, l
             st.session_state.pop("clicked", None)
     total_turns = transcripts.turn_count(study, chosen)
     pages = max(1, -(-total_turns // PAGE_TURNS))
-    focus = focus_span(len(transcript_text(study, chosen)))
+    text = transcript_text(study, chosen)
+    focus = focus_span(len(text))
     first_page = transcripts.turn_at(study, chosen, focus["start"]) // PAGE_TURNS + 1 if focus else 1
     cols = st.columns([1, 1], vertical_alignment="bottom")
     page = 1
@@ -233,7 +243,8 @@ def _toolbar(study: Study, rows: list[dict[str, Any]]) -> tuple[int, str, int, l
     meta = by_id[chosen]
     st.caption(f"{md(meta['participant'] or 'no participant')} · {meta['language']} · {total_turns} turns · "
                f"{len(all_codings)} codings")
-    return chosen, lang, int(page), coder_filter, code_filter, all_codings
+    shown = [c for c in all_codings if c["coder"] in coder_filter and (not code_filter or c["code_id"] in code_filter)]
+    return _View(chosen, text, int(page), lang, focus, shown)
 
 
 def _history(study: Study, user: User, names: dict[str, str]) -> None:
@@ -243,7 +254,7 @@ def _history(study: Study, user: User, names: dict[str, str]) -> None:
         st.success(md(flash))
     last = coding_history.last()
     if last is not None and st.button("Undo", icon=":material/undo:", key="undo_last",
-                                      help=f"Undo: {coding_history.describe(last, names)}"):
+                                      help=md(f"Undo: {coding_history.describe(last, names)}")):
         try:
             st.session_state["flash"] = coding_history.undo_last(study, by=user, names=names)
         except WorkbenchError as err:

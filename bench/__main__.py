@@ -1,6 +1,14 @@
 """Run every benchmark and print its figures: `python -m bench`."""
 
-from bench import analysis_speed, import_throughput, page_rerun, segmentation_f1, suggest_quality, suggest_speed
+from bench import (
+    analysis_speed,
+    code_search,
+    import_throughput,
+    page_rerun,
+    segmentation_f1,
+    suggest_quality,
+    suggest_speed,
+)
 
 print("== Chinese segmentation (word-level F1 against bench/data/seg_gold_zh_hk.txt)")
 segmentation_f1.main()
@@ -8,6 +16,8 @@ print("== Import throughput")
 import_throughput.run()
 print("== Coding page reruns (AppTest, median of 7)")
 page_rerun.run()
+print("== Code picker search (top-1 on typed queries; time per query)")
+code_search.run()
 print("== Analysis and search on a synthetic study (1,000 transcripts, 1,000,000 codings)")
 analysis_speed.run()
 print("== Suggestion speed (10,000-word transcript warm; training on 1,000 codings)")

@@ -116,7 +116,7 @@ def login(page, base: str, username: str, password: str, *, path: str = "") -> N
     page.get_by_role("button", name="Log in").click()
     wait_ready(page)
     try:
-        page.wait_for_selector("[data-testid='stSidebar']")
+        page.wait_for_selector("[data-testid='stSidebar']", state="attached")  # folded away on the coding page
     except Exception:
         screenshot(page, f"login-failed-{username}")
         raise
@@ -176,3 +176,28 @@ def select_passage(page, passage: str) -> None:
     page.mouse.move(points["end"]["x"], points["end"]["y"], steps=5)
     page.mouse.up()
     wait_ready(page)
+
+
+def find_code(page, query: str) -> None:
+    """Type in the code picker's search box and wait until its list shows the ranking for exactly that text."""
+    box = page.get_by_role("combobox", name="Find a code")
+    box.click()
+    box.fill("")
+    page.keyboard.type(query, delay=30)
+    page.wait_for_function(
+        "q => document.querySelector('.wb-search').value === q && !document.querySelector('.wb-options.wb-stale')"
+        " && document.querySelector('.wb-options [role=option]') !== null", arg=query)
+
+
+def confirmation(page) -> str:
+    """The text of the coding panel's confirmation once it appears."""
+    page.wait_for_selector("[data-testid='stAlertContentSuccess']")
+    wait_ready(page)
+    return page.inner_text("[data-testid='stAlertContentSuccess']").strip()
+
+
+def codings_of(study, snippet: str, *, coder: str | None = None) -> list[tuple]:
+    """(id, uid, code, coder) of the codings of exactly this passage, oldest first."""
+    rows = query(study, "SELECT k.id, k.uid, k.code_id, u.username FROM codings k JOIN users u ON u.id = k.coder_id "
+                        "WHERE k.snippet = ? ORDER BY k.id", [snippet])
+    return [r for r in rows if coder is None or r[3] == coder]

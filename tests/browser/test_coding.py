@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import login, query, screenshot, select_passage, wait_ready
+import pytest
+
+from tests.browser.conftest import (
+    codings_of,
+    confirmation,
+    find_code,
+    login,
+    query,
+    screenshot,
+    select_passage,
+    wait_ready,
+)
 
 CHINESE_PASSAGE = "財仔嗰邊每個月要還兩千幾，還十個月。"
 ENGLISH_PASSAGE = "Before I flew, they gave me papers to sign."
@@ -14,22 +25,12 @@ def _codings(study, *, snippet: str) -> list[tuple]:
                         "WHERE k.snippet = ?", [snippet])
 
 
-def _choose_code(page, code_id: str) -> None:
-    box = page.get_by_label("Codes", exact=True)
-    box.click()
-    page.keyboard.type(code_id)
-    page.get_by_role("option", name=code_id).first.click()
-    # Close the list by clicking outside it (Escape inside a Streamlit form drops the next submit).
-    page.get_by_text("Code a passage").click()
-
-
 def _code_passage(page, passage: str, code_id: str) -> None:
     select_passage(page, passage)
     page.wait_for_selector("text=characters")
-    _choose_code(page, code_id)
-    page.get_by_role("button", name="Apply").click()
-    wait_ready(page)
-    page.wait_for_selector("text=Applied 1 code(s).")
+    find_code(page, code_id)  # a code's id finds it first
+    page.keyboard.press("Enter")
+    assert confirmation(page).startswith("Applied ")
 
 
 def test_deep_link_survives_login_and_chinese_passage_is_coded_with_the_mouse(app_server, page, demo):
@@ -68,7 +69,7 @@ def test_english_passage_is_coded_and_then_removed(app_server, page, demo):
     wait_ready(page)
     page.get_by_role("button", name="Yes, remove").click()
     wait_ready(page)
-    page.wait_for_selector("text=Coding removed")
+    assert confirmation(page).startswith("Removed Deception")
     assert not [r for r in _codings(study, snippet=ENGLISH_PASSAGE) if r[0] == coding_id]
     # the component redraws after the script run: wait for the highlight to go (times out if it stays)
     page.wait_for_selector(f"mark[data-coding-id='{coding_id}']", state="detached")
@@ -187,3 +188,106 @@ def test_a_bad_upload_is_reported_by_name_and_the_good_one_still_imports(app_ser
     wait_ready(page)
     page.wait_for_selector("text=P96_good.txt: imported as transcript")
     assert query(study, "SELECT count(*) FROM transcripts")[0][0] == before + 1
+
+
+# Turns that show at least in part inside both the window and the transcript's own scrolling area.
+VISIBLE_TURNS = """
+() => {
+  const pane = document.querySelector('.st-key-wb_transcript_pane').getBoundingClientRect();
+  const top = Math.max(pane.top, 0), bottom = Math.min(pane.bottom, window.innerHeight);
+  return Array.from(document.querySelectorAll("[data-testid='transcript-view'] .wb-turn"))
+    .filter((t) => { const r = t.getBoundingClientRect(); return r.bottom > top + 2 && r.top < bottom - 2; })
+    .map((t) => Number(t.dataset.turn));
+}
+"""
+LAYOUT = """
+() => {
+  const main = document.querySelector('[data-testid="stMain"]') || document.scrollingElement;
+  const pane = document.querySelector('.st-key-wb_transcript_pane');
+  const panel = document.querySelector('.st-key-wb_panel');
+  const view = document.querySelector("[data-testid='transcript-view']");
+  const cut = Array.from(panel.querySelectorAll('button')).filter((b) => b.offsetParent !== null)
+    .filter((b) => b.scrollWidth > b.clientWidth + 1).map((b) => b.innerText);
+  return {pageScrolled: main.scrollTop, paneRight: pane.getBoundingClientRect().right,
+          panelLeft: panel.getBoundingClientRect().left, panelTop: panel.getBoundingClientRect().top,
+          paneBottom: pane.getBoundingClientRect().bottom, overflowX: view.scrollWidth - view.clientWidth, cut};
+}
+"""
+
+
+@pytest.mark.parametrize("width, height", [(1280, 720), (1024, 768), (1920, 1080)])
+def test_the_transcript_is_the_main_scrolling_area_at_any_width(app_server, browser, demo, width, height):
+    """The demo's first transcript (SV01_dewi): at least 15 turns show without scrolling the page."""
+    base, _ = app_server
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        login(page, base, "chan", demo.passwords["chan"], path="coding?transcript=SV01_dewi")
+        page.wait_for_selector("[data-testid='transcript-view'] .wb-turn")
+        wait_ready(page)
+        turns = page.evaluate(VISIBLE_TURNS)
+        layout = page.evaluate(LAYOUT)
+        screenshot(page, f"coding-{width}x{height}")
+        assert len(turns) >= 15 and turns[0] == 0, turns
+        assert layout["pageScrolled"] == 0
+        assert layout["overflowX"] <= 0, "the transcript's words are cut off"
+        assert layout["cut"] == [], "buttons with truncated labels"
+        if width >= 1280:
+            assert layout["panelLeft"] >= layout["paneRight"] - 1, "the coding panel should be beside the transcript"
+        else:
+            assert layout["panelTop"] >= layout["paneBottom"] - 1, "the coding panel should be below the transcript"
+        # the transcript scrolls by itself; the page stays where it is
+        page.locator(".st-key-wb_transcript_pane").evaluate("p => p.scrollBy(0, 600)")
+        assert page.evaluate(VISIBLE_TURNS)[0] > 0 and page.evaluate(LAYOUT)["pageScrolled"] == 0
+    finally:
+        context.close()
+
+
+def test_a_markdown_heading_in_a_transcript_shows_as_a_heading(app_server, page, demo):
+    base, _ = app_server
+    login(page, base, "reviewer", demo.passwords["reviewer"], path="coding?transcript=ST01_lawyer")
+    heading = page.locator(".wb-turn.wb-heading").first
+    assert heading.inner_text().split("\n")[-1].strip() == "Interview ST01"
+    assert "#" not in heading.inner_text()
+
+
+def _tab_into_the_transcript(page) -> None:
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('data-testid')") == "transcript-view":
+            return
+    raise AssertionError("Tab never reached the transcript")
+
+
+def _arrow_down_to(page, sentence: str) -> None:
+    for _ in range(300):
+        page.keyboard.press("ArrowDown")
+        if page.evaluate("document.getSelection().toString()").strip() == sentence:
+            return
+    raise AssertionError(f"the keyboard never selected {sentence!r}")
+
+
+@pytest.mark.parametrize("stem, sentence, typed, code, name", [
+    ("SV04_siu_ling", CHINESE_PASSAGE, "債務", "exploitation/debt_bondage", "Debt bondage (債務束縛)"),
+    ("SV01_dewi", "Many papers.", "deceptio", "exploitation/deception", "Deception (欺騙)"),
+])
+def test_a_passage_is_coded_by_keyboard_alone(app_server, page, demo, stem, sentence, typed, code, name):
+    base, study = app_server
+    login(page, base, "reyes", demo.passwords["reyes"], path=f"coding?transcript={stem}")
+    page.wait_for_selector("[data-testid='transcript-view'] .wb-turn")
+    wait_ready(page)
+    _tab_into_the_transcript(page)
+    _arrow_down_to(page, sentence)
+    page.keyboard.press("Enter")  # the passage is the selection, and the picker takes the typing
+    wait_ready(page)
+    page.wait_for_function("document.activeElement && document.activeElement.getAttribute('role') === 'combobox'")
+    page.keyboard.type(typed, delay=30)
+    page.wait_for_function("q => !document.querySelector('.wb-options.wb-stale') && "
+                           "document.querySelector('.wb-search').value === q", arg=typed)
+    page.keyboard.press("Enter")
+    assert confirmation(page) == f"Applied {name} to “{sentence}”."
+    assert [r[2] for r in codings_of(study, sentence, coder="reyes")] == [code]
+    # the focus is back in the transcript: the next sentence is one key away
+    page.wait_for_function("document.activeElement.getAttribute('data-testid') === 'transcript-view'")
+    screenshot(page, f"keyboard-{stem}")

@@ -15,7 +15,7 @@ from workbench.services.attributions import (
     reset_coding_measures,
     set_coding_measures,
 )
-from workbench.services.coding import add_coding, find_span, remove_coding, restore_coding
+from workbench.services.coding import add_coding, find_span, remove_coding, restore_codings, snapshot_codings
 from workbench.services.transcripts import transcript_text
 
 
@@ -84,11 +84,12 @@ def test_add_coding_with_measures_and_undo_keep_the_decision(study):
     detail = json.loads(study.db.execute("SELECT detail FROM audit_log WHERE action = 'create' AND entity = 'coding' "
                                          "ORDER BY id DESC LIMIT 1").fetchone()[0])
     assert detail["measures"]["confirmed"] == ["NM-x2"]
+    snapshot = snapshot_codings(study, [coding])
     removed = remove_coding(study, coding, by="coder1")
     assert removed["measures"] == ["NM-x2"]
     assert study.db.execute("SELECT count(*) FROM coding_measures").fetchone()[0] == 0  # cascaded
-    again = restore_coding(study, removed, by="coder1")
-    assert decided_measures(study, again) == ["NM-x2"]
+    restore_codings(study, list(snapshot.values()), by="coder1")  # undo: the same coding, its decision with it
+    assert decided_measures(study, coding) == ["NM-x2"]
     with pytest.raises(InputError, match="'ZZ'"):
         add_coding(study, transcript_id=tid, start=start, end=end, code_id=CODE_WAGES, by="coder1", measures=["ZZ"])
 

@@ -13,8 +13,10 @@ from workbench.services.coding import (
     find_span,
     get_coding,
     list_codings,
+    recent_codes,
     remove_coding,
-    restore_coding,
+    restore_codings,
+    snapshot_codings,
     transcript_text,
     update_coding,
 )
@@ -177,17 +179,40 @@ def test_regression_only_owner_or_admin_may_change_a_coding(study, transcript):
         get_coding(study, cid)
 
 
-def test_owner_removes_and_restores(study, transcript):
+def test_owner_removes_and_restores_the_same_row(study, transcript):
     tid, text = transcript
     cid = _code(study, tid, text, "took my passport", assessment="barrier", memo="undo me")
+    snapshot = snapshot_codings(study, [cid])[cid]
     removed = remove_coding(study, cid, by="coder1")
-    assert study.counts()["codings"] == 0
-    new_id = restore_coding(study, removed, by="coder1")
-    restored = get_coding(study, new_id)
-    for key in ("transcript_id", "start", "end", "code_id", "assessment", "memo", "origin", "snippet", "coder"):
-        assert restored[key] == removed[key], key
-    assert study.counts()["codings"] == 1
-    assert restored["uid"] != removed["uid"]  # a new coding, not a resurrected row
+    assert study.counts()["codings"] == 0 and removed["id"] == cid
+    restore_codings(study, [snapshot], by="coder1")
+    assert snapshot_codings(study, [cid]) == {cid: snapshot}  # same id, uid, coder and times: the row itself
+    assert get_coding(study, cid)["coder"] == "coder1"
+
+
+def test_an_admin_restores_a_coders_coding_under_the_coder(study, transcript):
+    tid, text = transcript
+    cid = _code(study, tid, text, "took my passport")
+    snapshot = snapshot_codings(study, [cid])[cid]
+    remove_coding(study, cid, by="admin1")
+    study.add_user(username="coder2", role="coder", password="password-two", by="admin1")
+    with pytest.raises(PermissionDenied, match="belongs to coder1"):
+        restore_codings(study, [snapshot], by="coder2")
+    restore_codings(study, [snapshot], by="admin1")
+    assert get_coding(study, cid)["coder"] == "coder1"
+    assert study.db.execute("SELECT action FROM audit_log WHERE entity = 'coding' AND entity_id = ? ORDER BY id",
+                            [str(cid)]).fetchall() == [("create",), ("delete",), ("restore",)]
+
+
+def test_recent_codes_are_the_coders_own_latest_first(study, transcript):
+    tid, text = transcript
+    _code(study, tid, text, "took my passport", code=CODE_PASSPORT)
+    _code(study, tid, text, "kept my wages", code=CODE_WAGES)
+    _code(study, tid, text, "almost a year", code=CODE_PASSPORT)
+    _code(study, tid, text, "almost a year", code=CODE_DELAY, by="admin1")
+    assert recent_codes(study, coder="coder1") == [CODE_PASSPORT, CODE_WAGES]
+    assert recent_codes(study, coder="coder1", limit=1) == [CODE_PASSPORT]
+    assert recent_codes(study, coder="admin1") == [CODE_DELAY]
 
 
 def test_remove_unknown_coding(study):

@@ -20,7 +20,7 @@ from tests.helpers import (
 from workbench.services.attributions import reset_coding_measures, set_coding_measures
 from workbench.services.codebook import load_with_framework
 from workbench.services.codes import install_codebook, merge_codes
-from workbench.services.coding import add_coding, find_span, remove_coding, restore_coding, update_coding
+from workbench.services.coding import add_coding, find_span, remove_coding, restore_codings, snapshot_codings, update_coding
 from workbench.services.transcripts import transcript_text
 from workbench.store import schema
 from workbench.store.study import Study
@@ -69,9 +69,10 @@ def test_counts_follow_add_update_remove_and_merge(study):
     assert _in_step(study)
     reset_coding_measures(study, second, by="coder1")
     assert _in_step(study)
-    removed = remove_coding(study, first, by="coder1")
+    snapshot = snapshot_codings(study, [first])
+    remove_coding(study, first, by="coder1")
     assert _in_step(study)
-    restore_coding(study, removed, by="coder1")
+    restore_codings(study, list(snapshot.values()), by="coder1")
     assert _in_step(study) and study.db.execute("SELECT count(*) FROM attribution_tallies").fetchone()[0] > 0
     merge_codes(study, source=CODE_DELAY, target=CODE_PASSPORT, by="admin1")
     assert _in_step(study)

@@ -18,19 +18,28 @@ from tests.helpers import (
     table_counts,
 )
 from workbench.errors import PermissionDenied
+from workbench.services import undo
 from workbench.services.agreement.assignments import assign, mark_done, unassign
 from workbench.services.agreement.consensus import adopt_agreements, resolve
 from workbench.services.attributions import reset_coding_measures, set_coding_measures
 from workbench.services.codebook import load_codebook
 from workbench.services.codes import add_code, delete_code, install_codebook, merge_codes, set_code_measures, update_code
-from workbench.services.coding import add_coding, apply_code, find_span, remove_coding, restore_coding, update_coding
+from workbench.services.coding import (
+    add_coding,
+    apply_code,
+    find_span,
+    remove_coding,
+    restore_codings,
+    snapshot_codings,
+    update_coding,
+)
 from workbench.services.corrections import confirm_coding, correct_text
 from workbench.services.exports.refi_import import apply_plan, read_refi
 from workbench.services.importing import prepare, store
 from workbench.services.memos import add_memo, delete_memo, update_memo
 from workbench.services.participants import ParticipantInfo, update_participant
 from workbench.services.suggest.models import ensure_model, set_metrics
-from workbench.services.suggest.service import accept, accept_all, generate, reject, study_rules
+from workbench.services.suggest.service import accept, accept_all, generate, reject, reopen, study_rules
 from workbench.services.transcripts import delete_transcript
 from workbench.store import permissions
 
@@ -119,9 +128,11 @@ WRITES = {
                                           code_id=CODE_WAGES, by="rev1"),
     "update_coding": lambda s, c: update_coding(s, c["cid"], by="rev1", memo="reviewer memo"),
     "remove_coding": lambda s, c: remove_coding(s, c["cid"], by="rev1"),
-    "restore_coding": lambda s, c: restore_coding(s, {"transcript_id": c["tid"], "start": 0, "end": 5,
-                                                      "code_id": CODE_DELAY, "assessment": None, "memo": None,
-                                                      "origin": "manual", "suggestion_id": None}, by="rev1"),
+    "restore_codings": lambda s, c: restore_codings(s, list(snapshot_codings(s, [c["cid"]]).values()), by="rev1"),
+    "apply_codes": lambda s, c: undo.apply_codes(s, transcript_id=c["tid"], start=c["span"][0], end=c["span"][1],
+                                                 code_ids=[CODE_WAGES], by="rev1"),
+    "undo": lambda s, c: undo.undo(s, undo.Change("apply", (CODE_PASSPORT,),
+                                                  after=tuple(snapshot_codings(s, [c["cid"]]).values())), by="rev1"),
     "set_coding_measures": lambda s, c: set_coding_measures(s, c["cid"], ["ON-5"], by="rev1"),
     "reset_coding_measures": lambda s, c: reset_coding_measures(s, c["cid"], by="rev1"),
     "install_codebook": lambda s, c: install_codebook(s, c["book"], None, by="rev1"),
@@ -142,6 +153,7 @@ WRITES = {
     "accept": lambda s, c: accept(s, c["suggestion"], by="rev1"),
     "reject": lambda s, c: reject(s, c["suggestion"], by="rev1"),
     "accept_all": lambda s, c: accept_all(s, c["tid"], CODE_WAGES, by="rev1"),
+    "reopen": lambda s, c: reopen(s, [c["suggestion"]], by="rev1"),
     "save": lambda s, c: ensure_model(s, rules=study_rules(s), by="rev1", policy="always"),  # trains, then saves
     "set_metrics": lambda s, c: set_metrics(s, "any-version", {"x": 1}, by="rev1"),
     "store": lambda s, c: store(s, prepare("P09.txt", b"Interviewer: Hi?\nAna: Hello.\n"),

@@ -9,7 +9,7 @@ import pytest
 
 from tests.helpers import CODE_PASSPORT, DISTINCTIVE, INTERVIEW, PASSWORD, import_text
 from workbench.errors import AuthError, DuplicateError, InputError, NotFoundError
-from workbench.services.coding import add_coding, find_span, remove_coding, restore_coding, update_coding
+from workbench.services.coding import add_coding, find_span, remove_coding, restore_codings, snapshot_codings, update_coding
 from workbench.services.transcripts import resolve_transcript
 from workbench.store.study import SYSTEM_USER, Study
 
@@ -178,8 +178,9 @@ def test_audit_log_never_holds_transcript_text(study):
     cid = add_coding(study, transcript_id=tid, start=start, end=end, code_id=CODE_PASSPORT, by="coder1",
                      memo="own words")
     update_coding(study, cid, by="coder1", assessment="barrier")
-    removed = remove_coding(study, cid, by="coder1")
-    restore_coding(study, removed, by="coder1")
+    snapshot = snapshot_codings(study, [cid])[cid]
+    remove_coding(study, cid, by="coder1")
+    restore_codings(study, [snapshot], by="coder1")
     rows = study.db.execute("SELECT * FROM audit_log").fetchall()
     assert len(rows) >= 6
     dumped = json.dumps(rows, ensure_ascii=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from tests.ui.conftest import by_label, logged_in, open_page
+from workbench.ui.safe import md
 
 PASSAGE = "財仔嗰邊每個月要還兩千幾，還十個月。"
 
@@ -16,21 +17,27 @@ def _span(study, stem: str, passage: str) -> tuple[int, int]:
     return start, start + len(passage)
 
 
-def _apply(at, selection: dict, code: str, assessment: str = "none"):
+def _apply(at, selection: dict, code: str | None, assessment: str = "none", **action):
+    """What the picker does: a selection from the transcript view, then an apply action (see code_picker.js)."""
     at.session_state["selection"] = selection
     at.run()
-    by_label(at.multiselect, "Codes").set_value([code])
     by_label(at.radio, "Assessment").set_value(assessment)
-    by_label(at.button, "Apply").click()
+    at.session_state["picker_action"] = {"codes": [code] if code else [], "query": "", "nonce": 11, **action}
     at.run()
     return at
+
+
+def _codings_of(study, passage: str) -> list[tuple]:
+    with sqlite3.connect(study) as db:
+        return db.execute("SELECT k.id, k.uid, k.code_id, u.username FROM codings k JOIN users u ON u.id = k.coder_id "
+                          "WHERE k.snippet = ? ORDER BY k.id", [passage]).fetchall()
 
 
 def test_coder_applies_a_code_to_a_selection(ui_study, demo):
     at = open_page(logged_in("chan", demo.passwords["chan"]), "coding", transcript="SV04_siu_ling")
     start, end = _span(ui_study, "SV04_siu_ling", PASSAGE)
     _apply(at, {"start": start, "end": end, "text": PASSAGE, "nonce": 7}, "exploitation/debt_bondage", "barrier")
-    assert [s.value for s in at.success] == ["Applied 1 code(s)."]
+    assert [s.value for s in at.success] == [md("Applied Debt bondage (債務束縛) to “財仔嗰邊每個月要還兩千幾，還十個月。”.")]
     with sqlite3.connect(ui_study) as db:
         row = db.execute("SELECT k.snippet, k.assessment, u.username FROM codings k JOIN users u ON u.id = k.coder_id "
                          "WHERE k.start = ? AND k.\"end\" = ? AND k.code_id = ?",
@@ -45,14 +52,37 @@ def test_a_selection_that_does_not_match_the_text_is_refused(ui_study, demo):
     assert any("could not be matched" in e.value for e in at.error)
 
 
+def test_a_pick_applies_the_code_at_that_place_of_the_ranking(ui_study, demo):
+    """Enter before the list for the last keystrokes arrived: the server ranks the query and takes that place."""
+    at = open_page(logged_in("chan", demo.passwords["chan"]), "coding", transcript="SV01_dewi")
+    passage = "Before I flew, they gave me papers to sign."
+    start, end = _span(ui_study, "SV01_dewi", passage)
+    _apply(at, {"start": start, "end": end, "text": passage, "nonce": 8}, None, query="passport", pick=0)
+    assert [c[2:] for c in _codings_of(ui_study, passage) if c[3] == "chan"] == [
+        ("exploitation/document_retention", "chan")]
+    assert [s.value for s in at.success] == [md(f"Applied Document retention (扣留證件) to “{passage}”.")]
+
+
+def test_a_failed_apply_says_why_and_applies_nothing(ui_study, demo):
+    at = open_page(logged_in("chan", demo.passwords["chan"]), "coding", transcript="SV01_dewi")
+    passage = "Before I flew, they gave me papers to sign."
+    start, end = _span(ui_study, "SV01_dewi", passage)
+    _apply(at, {"start": start, "end": end, "text": passage, "nonce": 8}, "no/such_code")
+    assert any("no active code" in e.value for e in at.error)
+    _apply(at, {"start": start, "end": end, "text": passage, "nonce": 9}, None, query="zqxjv", pick=0)
+    assert any("no code matches" in e.value for e in at.error)
+    assert not [c for c in _codings_of(ui_study, passage) if c[3] == "chan"]
+
+
 def test_undo_removes_what_was_just_applied(ui_study, demo):
     at = open_page(logged_in("reyes", demo.passwords["reyes"]), "coding", transcript="SV04_siu_ling")
     start, end = _span(ui_study, "SV04_siu_ling", PASSAGE)
     with sqlite3.connect(ui_study) as db:
         before = db.execute("SELECT count(*) FROM codings").fetchone()[0]
     _apply(at, {"start": start, "end": end, "text": PASSAGE, "nonce": 9}, "barriers/cost_livelihood")
-    by_label(at.button, "Undo last action").click()
+    by_label(at.button, "Undo").click()
     at.run()
+    assert [s.value for s in at.success] == [md("Undone: applied Cost and livelihood (經濟及生計).")]
     with sqlite3.connect(ui_study) as db:
         assert db.execute("SELECT count(*) FROM codings").fetchone()[0] == before
 
@@ -64,20 +94,27 @@ def test_clicking_a_highlight_shows_its_codings_and_remove_asks_first(ui_study, 
                                "WHERE t.stem = 'SV01_dewi' ORDER BY k.start LIMIT 1").fetchone()[0]
     at.session_state["clicked"] = {"coding": coding_id, "nonce": 1}
     at.run()
-    assert "Codings here" in [s.value for s in at.subheader]
+    assert "**Codings here**" in [m.value for m in at.markdown]
     remove = [b for b in at.button if b.label == "Remove" and b.key == f"edit_{coding_id}_remove"]
     remove[0].click()
     at.run()
     assert any("Remove this coding?" in w.value for w in at.warning)
+    with sqlite3.connect(ui_study) as db:
+        row = db.execute("SELECT * FROM codings WHERE id = ?", [coding_id]).fetchone()
     [b for b in at.button if b.label == "Yes, remove"][0].click()
     at.run()
     with sqlite3.connect(ui_study) as db:
         assert db.execute("SELECT count(*) FROM codings WHERE id = ?", [coding_id]).fetchone()[0] == 0
+    by_label(at.button, "Undo").click()  # an admin removed someone's coding: undo brings back that very row
+    at.run()
+    with sqlite3.connect(ui_study) as db:
+        assert db.execute("SELECT * FROM codings WHERE id = ?", [coding_id]).fetchone() == row
 
 
 def test_reviewer_gets_no_coding_controls(ui_study, demo):
     at = open_page(logged_in("reviewer", demo.passwords["reviewer"]), "coding", transcript="SV01_dewi")
-    assert not [b for b in at.button if b.label == "Apply"]
+    assert not [r for r in at.radio if r.label == "Assessment"]
+    assert "picker_action" not in at.session_state
     assert any("Read-only" in i.value for i in at.info)
 
 
@@ -92,11 +129,16 @@ def test_suggestions_are_generated_reviewed_and_accepted_from_the_coding_page(ui
     assert open_before > 0
     by_label(at.button, "Accept").click()
     at.run()
-    assert any(s.value.startswith("Accepted:") for s in at.success)
+    assert any(s.value.startswith(md("Accepted:")) for s in at.success)
     with sqlite3.connect(ui_study) as db:
         row = db.execute("SELECT k.origin, g.status, k.code_id = g.code_id, k.start = g.start FROM codings k "
                          "JOIN suggestions g ON g.id = k.suggestion_id").fetchall()
     assert row == [("suggestion", "accepted", 1, 1)]
+    by_label(at.button, "Undo").click()  # the accepted suggestion is open again and its coding gone
+    at.run()
+    with sqlite3.connect(ui_study) as db:
+        assert db.execute("SELECT count(*) FROM codings WHERE origin = 'suggestion'").fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM suggestions WHERE status = 'open'").fetchone()[0] == open_before
     by_label(at.button, "Reject").click()
     at.run()
     with sqlite3.connect(ui_study) as db:
@@ -141,6 +183,12 @@ def test_accept_all_for_one_code_asks_first(ui_study, demo):
     at.run()
     with sqlite3.connect(ui_study) as db:
         assert db.execute("SELECT count(*) FROM codings WHERE origin = 'suggestion' AND code_id = ?",
+                          [code]).fetchone()[0] == waiting
+    by_label(at.button, "Undo").click()
+    at.run()
+    with sqlite3.connect(ui_study) as db:
+        assert db.execute("SELECT count(*) FROM codings WHERE origin = 'suggestion'").fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM suggestions WHERE status = 'open' AND code_id = ?",
                           [code]).fetchone()[0] == waiting
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from tests.ui.conftest import logged_in, open_page
 
-# Each page and a heading (title or subheader) it must show, whoever reads it.
+# Each page and a heading (title, subheader or bold label) it must show, whoever reads it.
 PAGES = {
     "overview": "Participants by group",
     "transcripts": "Transcripts",
@@ -20,7 +20,8 @@ def test_pages_render_for_each_role(ui_study, demo, username):
     for module, heading in PAGES.items():
         open_page(at, module)
         assert not at.exception, module
-        shown = [t.value for t in at.title] + [h.value for h in at.header] + [s.value for s in at.subheader]
+        shown = [t.value for t in at.title] + [h.value for h in at.header] + [s.value for s in at.subheader] + [
+            m.value for m in at.markdown if m.value.startswith("**")]
         assert any(heading in text for text in shown), (module, shown)
     open_page(at, "codebook")
     editing = [t.label for t in at.tabs]

@@ -123,13 +123,6 @@ def update_coding(study: Study, coding_id: int, *, by: str | User, code_id: str 
         study.audit(actor, "update", "coding", coding_id, {"fields": sorted(changes)})
 
 
-def restore_coding(study: Study, coding: dict[str, Any], *, by: str | User) -> int:
-    """Re-create a removed coding (undo), keeping its span, code, assessment, memo and confirmed measures."""
-    return add_coding(study, transcript_id=coding["transcript_id"], start=coding["start"], end=coding["end"],
-                      code_id=coding["code_id"], by=by, assessment=coding["assessment"], memo=coding["memo"],
-                      origin=coding["origin"], suggestion_id=coding["suggestion_id"], measures=coding.get("measures"))
-
-
 def apply_code(study: Study, *, spans: list[tuple[int, int, int]], code_id: str, by: str | User,
                assessment: str | None = None) -> dict[str, list[Any]]:
     """Apply one code to many (transcript_id, start, end) spans, each its own write; returns what happened.
@@ -149,3 +142,85 @@ def apply_code(study: Study, *, spans: list[tuple[int, int, int]], code_id: str,
         except InputError as err:
             outcome["failed"].append((span, str(err)))
     return outcome
+
+
+def recent_codes(study: Study, *, coder: str, limit: int = 8) -> list[str]:
+    """The active codes a coder applied most recently, latest first."""
+    rows = study.db.execute(
+        "SELECT k.code_id FROM codings k JOIN users u ON u.id = k.coder_id JOIN codes c ON c.id = k.code_id "
+        "WHERE u.username = ? AND c.status = 'active' GROUP BY k.code_id ORDER BY max(k.id) DESC LIMIT ?",
+        [coder, limit]).fetchall()
+    return [r[0] for r in rows]
+
+
+# A snapshot is a coding's table row plus the rows of every table whose foreign key points at it (found from the
+# schema, so attributions or notes that later migrations add come back with it): {"row": {...}, "dependants":
+# {table: [row, ...]}}. Undo compares and restores snapshots, never re-creates a coding under a new uid.
+def snapshot_codings(study: Study, coding_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Each coding's table row and the rows that refer to it, as they are now (missing ids are absent)."""
+    if not coding_ids:
+        return {}
+    marks = ", ".join("?" * len(coding_ids))
+    cursor = study.db.execute(f"SELECT * FROM codings WHERE id IN ({marks}) ORDER BY id", list(coding_ids))
+    columns = [d[0] for d in cursor.description]
+    found: dict[int, dict[str, Any]] = {}
+    for values in cursor.fetchall():
+        row = dict(zip(columns, values))
+        found[row["id"]] = {"row": row, "dependants": {}}
+    for table, column in _dependant_tables(study):
+        cursor = study.db.execute(f"SELECT * FROM {_q(table)} WHERE {_q(column)} IN ({marks})",
+                                  list(coding_ids))
+        names = [d[0] for d in cursor.description]
+        for values in cursor.fetchall():
+            row = dict(zip(names, values))
+            if row[column] in found:
+                found[row[column]]["dependants"].setdefault(table, []).append(row)
+    return found
+
+
+def _dependant_tables(study: Study) -> list[tuple[str, str]]:
+    pairs = []
+    for (table,) in study.db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'codings' "
+                                     "AND sql NOT LIKE 'CREATE VIRTUAL%'").fetchall():
+        for key in study.db.execute(f"PRAGMA foreign_key_list({_q(table)})").fetchall():
+            if key[2] == "codings":
+                pairs.append((table, key[3]))
+    return pairs
+
+
+def restore_codings(study: Study, snapshots: list[dict[str, Any]], *, by: str | User) -> None:
+    """Put codings back exactly as snapshotted: same id, uid, coder and times, with the rows that referred to them."""
+    if not snapshots:
+        return
+    coders = dict(study.db.execute("SELECT id, username FROM users").fetchall())
+    with study.writing(by=by, action="codings.write") as actor:
+        for snapshot in snapshots:
+            row = snapshot["row"]
+            with study.writing(by=actor, action="codings.write", owner=coders.get(row["coder_id"], "?"),
+                               what=f"coding {row['id']}"):
+                _put_back(study, snapshot)
+                study.audit(actor, "restore", "coding", row["id"], {"code": row["code_id"]})
+
+
+def _put_back(study: Study, snapshot: dict[str, Any]) -> None:
+    row = snapshot["row"]
+    if study.db.execute("SELECT 1 FROM codings WHERE id = ?", [row["id"]]).fetchone():
+        others = [c for c in row if c != "id"]
+        study.db.execute(f"UPDATE codings SET {', '.join(f'{_q(c)} = ?' for c in others)} WHERE id = ?",
+                         [row[c] for c in others] + [row["id"]])
+    else:
+        _insert(study, "codings", row)
+    for table, column in _dependant_tables(study):
+        study.db.execute(f"DELETE FROM {_q(table)} WHERE {_q(column)} = ?", [row["id"]])
+        for dependant in snapshot["dependants"].get(table, []):
+            _insert(study, table, dependant)
+
+
+def _insert(study: Study, table: str, row: dict[str, Any]) -> None:
+    study.db.execute(f"INSERT INTO {_q(table)} ({', '.join(_q(c) for c in row)}) VALUES ({', '.join('?' * len(row))})",
+                     list(row.values()))
+
+
+def _q(name: str) -> str:
+    """A quoted SQL identifier (names come from the schema, never from input)."""
+    return '"' + name.replace('"', '""') + '"'

@@ -133,3 +133,11 @@ def delete_transcript(study: Study, transcript_id: int, *, by: str | User) -> di
                     {"file": found["source_name"], "sha256": found["sha256"], **counts, "coding_ids": coding_ids,
                      "coders": coders})
     return counts
+
+
+def sentences(study: Study, transcript_id: int, *, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Code-point spans of a transcript's sentences that lie within [start, end), in text order."""
+    rows = study.db.execute('SELECT start, "end" FROM segments WHERE transcript_id = ? AND kind = \'sentence\' '
+                            'AND start >= ? AND "end" <= ? ORDER BY start',
+                            [transcript_id, start, end if end is not None else 2**62]).fetchall()
+    return [(r[0], r[1]) for r in rows]

@@ -1,5 +1,7 @@
 """The study file's schema as named migrations; never edit one that has shipped, add a new one."""
 
+import re
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -296,6 +298,54 @@ def coding_counts(db: Database) -> None:
 def segment_turn_index(db: Database) -> None:
     """Index segments.turn_id so cascading deletes do not scan the table once per row."""
     db.execute("CREATE INDEX IF NOT EXISTS idx_segments_turn ON segments(turn_id)")
+
+
+# -- 0007: a coding's id is never given to another coding ---------------------------------------------------
+# Without AUTOINCREMENT SQLite hands the largest deleted id to the next coding, so "coding 57" in the audit log
+# could name two passages. SQLite cannot add AUTOINCREMENT in place: the table is rebuilt from its own stored
+# definition (so every column, index and trigger, including ones added after 0001, comes back exactly) with
+# foreign keys off, so tables that reference codings keep their rows. The sequence starts above every coding id
+# the audit log or a memo has ever named.
+@migrations(name="0007_codings_autoincrement", transactional=False)
+def codings_autoincrement(db: Database) -> None:
+    """Rebuild codings with AUTOINCREMENT ids, keeping its columns, rows, indexes and triggers."""
+    definition = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'codings'").fetchone()[0]
+    if "AUTOINCREMENT" in definition.upper():
+        return  # already rebuilt (the record of this migration is written after the rebuild commits)
+    rebuilt, renamed = re.subn(r'^CREATE TABLE\s+"?codings"?', "CREATE TABLE codings_rebuilt", definition)
+    rebuilt, keyed = re.subn(r"\bid\s+INTEGER\s+PRIMARY\s+KEY\b", "id INTEGER PRIMARY KEY AUTOINCREMENT", rebuilt,
+                             flags=re.IGNORECASE)
+    if (renamed, keyed) != (1, 1):
+        raise RuntimeError("unexpected definition of the codings table; cannot add AUTOINCREMENT")
+    companions = [sql for (sql,) in db.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = 'codings' AND type IN ('index', 'trigger') AND sql IS NOT NULL "
+        "ORDER BY rowid").fetchall()]
+    columns = ", ".join(f'"{row[1]}"' for row in db.execute("PRAGMA table_xinfo(codings)").fetchall() if row[6] == 0)
+    if db.conn.in_transaction:  # PRAGMA foreign_keys is ignored inside one, and DROP TABLE would then cascade
+        raise RuntimeError("0007_codings_autoincrement must run outside a transaction")
+    foreign_keys = db.execute("PRAGMA foreign_keys").fetchone()[0]
+    legacy = db.execute("PRAGMA legacy_alter_table").fetchone()[0]
+    db.execute("PRAGMA foreign_keys = OFF")
+    db.execute("PRAGMA legacy_alter_table = ON")  # the rename must not rewrite other tables' triggers or views
+    try:
+        with db.atomic():
+            db.execute(rebuilt)
+            db.execute(f"INSERT INTO codings_rebuilt ({columns}) SELECT {columns} FROM codings")
+            db.execute("DROP TABLE codings")
+            db.execute("ALTER TABLE codings_rebuilt RENAME TO codings")
+            for sql in companions:
+                db.execute(sql)
+            named = db.execute(
+                "SELECT max(coalesce((SELECT max(id) FROM codings), 0), "
+                "coalesce((SELECT max(CAST(entity_id AS INTEGER)) FROM audit_log WHERE entity = 'coding' "
+                "AND entity_id GLOB '[0-9]*'), 0), "
+                "coalesce((SELECT max(CAST(target_id AS INTEGER)) FROM memos WHERE target_type = 'coding' "
+                "AND target_id GLOB '[0-9]*'), 0))").fetchone()[0]
+            db.execute("DELETE FROM sqlite_sequence WHERE name IN ('codings', 'codings_rebuilt')")
+            db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('codings', ?)", [named])
+    finally:
+        db.execute(f"PRAGMA legacy_alter_table = {int(legacy)}")
+        db.execute(f"PRAGMA foreign_keys = {int(foreign_keys)}")
 
 
 # -- 0008: which framework measures each coding speaks to, and summaries that split by language -------------

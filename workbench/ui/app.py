@@ -37,7 +37,10 @@ def run() -> None:
             session.logout(reason="You have logged out.")
             st.rerun()
 
-    st.navigation([home, *(pages[s.url_path] for s in specs if s.visible_to(user))]).run()
+    page = st.navigation([home, *(pages[s.url_path] for s in specs if s.visible_to(user))])
+    # Each page says whether the menu starts folded (the coding page needs the width); the user's own choice wins.
+    st.set_page_config(initial_sidebar_state=next((s.sidebar for s in specs if s.url_path == page.url_path), "auto"))
+    page.run()
 
 
 if __name__ == "__main__":  # `streamlit run workbench/ui/app.py`

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import streamlit as st
 
 from workbench.errors import WorkbenchError
+from workbench.services import undo
 from workbench.services.suggest.methods import METHODS
-from workbench.services.suggest.service import (
-    accept,
-    accept_all,
-    generate,
-    list_suggestions,
-    reject,
-    study_rules,
-    suggestion_details,
-)
+from workbench.services.suggest.service import generate, list_suggestions, study_rules, suggestion_details
 from workbench.services.suggest.similar import similar_to_coding
 from workbench.store.study import Study, User
+from workbench.ui import coding_history
 from workbench.ui.pages import script_for
 from workbench.ui.safe import md, md_quote
 
@@ -40,23 +33,23 @@ def decide(study: Study, suggestion: dict[str, Any], *, verdict: str, by: User) 
     """Accept, reject or skip one suggestion; returns what to tell the user."""
     st.session_state.pop("clicked", None)
     if verdict == "accept":
-        coding_id = accept(study, suggestion["id"], by=by)
-        return f"Accepted: {suggestion['code_id']} is now coding {coding_id}."
+        change = undo.accept(study, suggestion["id"], by=by)
+        coding_history.remember(change)
+        return f"Accepted: {suggestion['name_en']} ({suggestion['code_id']}) is now coding {change.coding_ids[0]}."
     if verdict == "reject":
-        reject(study, suggestion["id"], by=by)
-        return f"Rejected {suggestion['code_id']} here (kept as a counter-example for learning)."
+        coding_history.remember(undo.reject(study, suggestion["id"], by=by))
+        return f"Rejected {suggestion['name_en']} here (kept as a counter-example for learning)."
     st.session_state.setdefault("skipped_suggestions", set()).add(suggestion["id"])
     return "Skipped."
 
 
 def render(study: Study, user: User, transcript_id: int) -> list[dict[str, Any]]:
     """Render the panel; returns the open suggestions to draw as faint highlights (if shown)."""
-    st.subheader("Suggestions")
+    st.markdown("**Suggestions**")
     suggestions = visible(list_suggestions(study, transcript_id))
-    cols = st.columns([3, 2])
-    method = cols[1].selectbox("Method", list(METHODS), key="suggest_method", format_func=lambda m: METHODS[m].label(),
-                               help="; ".join(f"{m.label()}: {m.help}" for m in METHODS.values()))
-    if cols[0].button("Suggest codes for this transcript", icon=":material/auto_awesome:"):
+    method = st.selectbox("Method", list(METHODS), key="suggest_method", format_func=lambda m: METHODS[m].label(),
+                          help="; ".join(f"{m.label()}: {m.help}" for m in METHODS.values()))
+    if st.button("Suggest codes for this transcript", icon=":material/auto_awesome:"):
         with st.status("Suggesting…", expanded=False) as status:
             bar = st.progress(0.0)
             try:
@@ -80,8 +73,8 @@ def render(study: Study, user: User, transcript_id: int) -> list[dict[str, Any]]
     _accept_all(study, user, transcript_id, suggestions)
     with st.expander(f"All {len(suggestions)} open suggestions"):
         for s in suggestions:
-            st.markdown(f"**{s['code_id']}** · {s['score']:.2f} · {s['method']} — "
-                        f"{html.escape(s['snippet'][:90])}{'…' if len(s['snippet']) > 90 else ''}")
+            st.markdown(f"**{md(s['name_en'])}** · {s['score']:.2f} · {md(s['method'])} — "
+                        f"{md(s['snippet'][:90])}{'…' if len(s['snippet']) > 90 else ''}")
     return suggestions if shown else []
 
 
@@ -175,12 +168,13 @@ def _accept_all(study: Study, user: User, transcript_id: int, suggestions: list[
         yes, no = st.columns(2)
         if yes.button("Yes, accept all", key="accept_all_yes", type="primary"):
             try:
-                ids = accept_all(study, transcript_id, code, by=user)
+                change = undo.accept_all(study, transcript_id, code, by=user)
             except WorkbenchError as err:
                 st.error(str(err))
                 return
+            coding_history.remember(change)
             st.session_state.pop("confirm_accept_all", None)
-            st.session_state["flash"] = f"Accepted {len(ids)} suggestion(s) for {code}."
+            st.session_state["flash"] = f"Accepted {len(change.after)} suggestion(s) for {code} (Undo takes them back)."
             st.rerun()
         if no.button("Cancel", key="accept_all_no"):
             st.session_state.pop("confirm_accept_all", None)
@@ -197,9 +191,10 @@ def more_like_this(study: Study, coding: dict[str, Any], *, top: int = 8) -> Non
     if not found:
         st.caption("Nothing similar and not yet coded with this code.")
     for item in found:
-        st.markdown(f"> {html.escape(item['text'][:220])}{'…' if len(item['text']) > 220 else ''}")
+        st.markdown(md_quote(item["text"], limit=220))
         left, right = st.columns([4, 1])
-        left.caption(f"{item['transcript']} · {item['score']:.2f} · shared: {', '.join(item['shared_terms']) or '—'}")
+        left.caption(f"{md(item['transcript'])} · {item['score']:.2f} · shared: "
+                     f"{md(', '.join(item['shared_terms']) or '—')}")
         right.page_link(script_for("coding"), label="Open", icon=":material/open_in_new:",
                         query_params={"transcript": item["transcript"], "start": str(item["start"]),
                                       "end": str(item["end"])})

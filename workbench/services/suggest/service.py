@@ -163,6 +163,15 @@ def reject(study: Study, suggestion_id: int, *, by: str | User) -> None:
         study.audit(actor, "reject", "suggestion", suggestion_id, {"code": found["code_id"]})
 
 
+def reopen(study: Study, suggestion_ids: list[int], *, by: str | User) -> None:
+    """Make decided suggestions open again (the undo of accept or reject; the coding is removed by the caller)."""
+    with study.writing(by=by, action="suggestions.decide") as actor:
+        for suggestion_id in suggestion_ids:
+            study.db.execute("UPDATE suggestions SET status = 'open', decided_by = NULL, decided_at = NULL "
+                             "WHERE id = ?", [suggestion_id])
+            study.audit(actor, "reopen", "suggestion", suggestion_id, {})
+
+
 def accept_all(study: Study, transcript_id: int, code_id: str, *, by: str | User,
                assessment: str | None = None) -> list[int]:
     """Accept every open suggestion of one code in one transcript (all or nothing); returns the coding ids."""

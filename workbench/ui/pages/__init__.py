@@ -18,6 +18,7 @@ class PageSpec:
     module: str
     needs: str | None = None  # the action a user's role must allow to see the page (None: every logged-in user)
     default: bool = False
+    sidebar: str = "auto"  # "collapsed" gives the page the whole width (the menu opens from the » button)
 
     def visible_to(self, user: User) -> bool:
         """Whether the page is in this user's menu (by what their role may do, not by role name)."""
@@ -35,7 +36,7 @@ def registry() -> list[PageSpec]:
         PageSpec("Overview", "overview", ":material/dashboard:", "overview", default=True),
         PageSpec("Import", "import", ":material/upload_file:", "import_page", "transcripts.import"),
         PageSpec("Transcripts", "transcripts", ":material/description:", "transcripts"),
-        PageSpec("Coding", "coding", ":material/format_ink_highlighter:", "coding"),
+        PageSpec("Coding", "coding", ":material/format_ink_highlighter:", "coding", sidebar="collapsed"),
         PageSpec("Codebook", "codebook", ":material/account_tree:", "codebook"),
         PageSpec("Memos", "memos", ":material/sticky_note_2:", "memos"),
         PageSpec("Themes", "themes", ":material/category:", "themes"),

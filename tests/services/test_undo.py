@@ -143,3 +143,22 @@ def test_undo_keeps_rows_of_tables_that_refer_to_the_coding(study, transcript):
     assert study.db.execute("SELECT count(*) FROM coding_notes").fetchone()[0] == 0
     undo.undo(study, done, by="coder1")
     assert study.db.execute("SELECT * FROM coding_notes").fetchall() == [(cid, "ON-3 confirmed")]
+
+
+def test_undo_of_a_measures_decision_restores_the_one_before(study, transcript):
+    from workbench.services.attributions import decided_measures
+
+    tid, text = transcript
+    start, end = _span(text, "took my passport")
+    coding = add_coding(study, transcript_id=tid, start=start, end=end, code_id=CODE_PASSPORT, by="coder1",
+                        measures=["ON-3"])
+    change = undo.measures(study, coding, by="coder1", confirmed=["ON-2", "ON-3"])
+    assert decided_measures(study, coding) == ["ON-2", "ON-3"] and change.action == "measures"
+    back_to_derived = undo.measures(study, coding, by="coder1", confirmed=None)
+    assert decided_measures(study, coding) is None
+    undo.undo(study, back_to_derived, by="coder1")
+    assert decided_measures(study, coding) == ["ON-2", "ON-3"]
+    undo.undo(study, change, by="coder1")
+    assert decided_measures(study, coding) == ["ON-3"]
+    with pytest.raises(PermissionDenied):
+        undo.measures(study, coding, by="rev1", confirmed=[])

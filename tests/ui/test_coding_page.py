@@ -219,3 +219,48 @@ def test_more_like_this_lists_similar_passages_for_a_clicked_coding(ui_study, de
     assert not at.exception
     assert any("More like this" in m.value for m in at.markdown)
     assert any(" · shared: " in c.value for c in at.caption)
+
+
+def test_measures_chosen_with_the_apply_are_confirmed_and_undo_takes_them_back(ui_study, demo):
+    at = open_page(logged_in("chan", demo.passwords["chan"]), "coding", transcript="SV04_siu_ling")
+    start, end = _span(ui_study, "SV04_siu_ling", PASSAGE)
+    at.session_state["selection"] = {"start": start, "end": end, "text": PASSAGE, "nonce": 21}
+    at.run()
+    by_label(at.multiselect, "Measures it speaks to").set_value(["ON-4"])
+    at.session_state["picker_action"] = {"codes": ["recruitment/agency_fees"], "query": "", "nonce": 22}
+    at.run()
+    assert not at.exception, at.exception
+    with sqlite3.connect(ui_study) as db:
+        [(coding_id,)] = db.execute("SELECT id FROM codings WHERE start = ? AND \"end\" = ? AND code_id = ?",
+                                    [start, end, "recruitment/agency_fees"]).fetchall()
+        decided = dict(db.execute("SELECT measure_id, status FROM coding_measures WHERE coding_id = ?", [coding_id]))
+        mapped = {m for (m,) in db.execute("SELECT measure_id FROM code_measures WHERE code_id = ?",
+                                           ["recruitment/agency_fees"])}
+    # the chosen measure is confirmed; the code's other mapped measures are recorded as turned down
+    assert decided == {"ON-4": "confirmed", **{m: "rejected" for m in mapped - {"ON-4"}}}
+    by_label(at.button, "Undo").click()
+    at.run()
+    with sqlite3.connect(ui_study) as db:
+        assert db.execute("SELECT count(*) FROM codings WHERE id = ?", [coding_id]).fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM coding_measures WHERE coding_id = ?", [coding_id]).fetchone()[0] == 0
+
+
+def test_a_blind_coder_sees_only_their_own_codings_until_marking_done(ui_study, demo):
+    from workbench.services.agreement.assignments import assign, mark_done
+    from workbench.store.study import Study
+
+    with Study.open(ui_study) as study:
+        tid = study.db.execute("SELECT id FROM transcripts WHERE stem = 'SV01_dewi'").fetchone()[0]
+        assign(study, tid, coders=["chan", "reyes"], by="admin", blind=True)
+        mark_done(study, tid, by="admin", coder="chan", done=False)
+    at = open_page(logged_in("chan", demo.passwords["chan"]), "coding", transcript="SV01_dewi")
+    assert any("Blind double coding" in c.value for c in at.caption)
+    caption = next(c.value for c in at.caption if "codings" in c.value and "turns" in c.value)
+    with sqlite3.connect(ui_study) as db:
+        own, everyone = db.execute("SELECT sum(u.username = 'chan'), count(*) FROM codings k JOIN users u "
+                                   "ON u.id = k.coder_id WHERE k.transcript_id = ?", [tid]).fetchone()
+    assert own < everyone and caption.endswith(f"{own} codings")
+    by_label(at.button, "Mark done").click()
+    at.run()
+    caption = next(c.value for c in at.caption if "codings" in c.value and "turns" in c.value)
+    assert caption.endswith(f"{everyone} codings") and not any("Blind double coding" in c.value for c in at.caption)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workbench.errors import InputError
-from workbench.services import coding
+from workbench.services import attributions, coding
 from workbench.services.suggest import service as suggestions
 from workbench.store.study import Study, User
 
@@ -20,7 +20,7 @@ from workbench.store.study import Study, User
 class Change:
     """What one coding action did, enough to undo it exactly."""
 
-    action: str                               # apply, remove, change, accept, accept all, reject
+    action: str                               # apply, remove, change, measures, accept, accept all, reject
     code_ids: tuple[str, ...]                 # the codes it applied, removed or changed (for the confirmation)
     before: tuple[dict[str, Any], ...] = ()   # snapshots of the codings it changed or removed, as they were
     after: tuple[dict[str, Any], ...] = ()    # snapshots of the codings it created or changed, as it left them
@@ -33,14 +33,15 @@ class Change:
 
 
 def apply_codes(study: Study, *, transcript_id: int, start: int, end: int, code_ids: list[str], by: str | User,
-                assessment: str | None = None, memo: str | None = None) -> Change:
-    """Apply several codes to one passage, all or none."""
+                assessment: str | None = None, memo: str | None = None,
+                measures: list[str] | None = None) -> Change:
+    """Apply several codes to one passage, all or none (`measures`: confirmed for each; None leaves them derived)."""
     wanted = list(dict.fromkeys(code_ids))
     if not wanted:
         raise InputError("choose at least one code")
     with study.writing(by=by, action="codings.write") as actor:
         ids = [coding.add_coding(study, transcript_id=transcript_id, start=start, end=end, code_id=code, by=actor,
-                                 assessment=assessment, memo=memo) for code in wanted]
+                                 assessment=assessment, memo=memo, measures=measures) for code in wanted]
     return Change("apply", tuple(wanted), after=_snapshots(study, ids))
 
 
@@ -59,6 +60,16 @@ def change(study: Study, coding_id: int, *, by: str | User, code_id: str | None 
     after = _snapshots(study, [coding_id])
     codes = dict.fromkeys((before[0]["row"]["code_id"], after[0]["row"]["code_id"]))
     return Change("change", tuple(codes), before=before, after=after)
+
+
+def measures(study: Study, coding_id: int, *, by: str | User, confirmed: list[str] | None) -> Change:
+    """Confirm the measures a coding speaks to, or (None) let its code's mapping stand again as derived."""
+    before = _snapshots(study, [coding_id])
+    if confirmed is None:
+        attributions.reset_coding_measures(study, coding_id, by=by)
+    else:
+        attributions.set_coding_measures(study, coding_id, confirmed, by=by)
+    return Change("measures", (before[0]["row"]["code_id"],), before=before, after=_snapshots(study, [coding_id]))
 
 
 def accept(study: Study, suggestion_id: int, *, by: str | User, assessment: str | None = None) -> Change:

@@ -10,7 +10,8 @@ from workbench.services import undo
 from workbench.store.study import Study, User
 
 _KEY = "undo"
-_VERBS = {"apply": "applied", "remove": "removed", "change": "changed", "accept": "accepted a suggestion of",
+_VERBS = {"apply": "applied", "remove": "removed", "change": "changed", "measures": "set the measures of",
+          "accept": "accepted a suggestion of",
           "accept all": "accepted all suggestions of", "reject": "rejected a suggestion of"}
 
 

@@ -11,13 +11,14 @@ import streamlit as st
 
 from workbench.errors import WorkbenchError
 from workbench.services import transcripts, undo
+from workbench.services.agreement.assignments import assignments, is_blind, mark_done, visible_codings
 from workbench.services.code_colours import distinct_colours
 from workbench.services.code_search import CodeMatch, rank_codes, warm
 from workbench.services.codes import list_codes
-from workbench.services.coding import get_coding, list_codings, recent_codes, transcript_text
+from workbench.services.coding import get_coding, recent_codes, transcript_text
 from workbench.services.transcripts import resolve_transcript
 from workbench.store.study import Study, User
-from workbench.ui import coding_history, session, suggestion_panel
+from workbench.ui import coding_history, coding_measures, session, suggestion_panel
 from workbench.ui.code_picker import code_picker, picker_codes, picker_data
 from workbench.ui.safe import md, md_quote
 from workbench.ui.transcript_view import legend, legend_data, transcript_view, view_data
@@ -100,11 +101,11 @@ def picked_codes(action: dict[str, Any], *, codes: list[dict[str, Any]], recent:
 
 
 def apply_codes(study: Study, *, transcript_id: int, selection: dict[str, Any], codes: list[str],
-                assessment: str | None, memo: str | None, by: User) -> undo.Change:
+                assessment: str | None, memo: str | None, by: User, measures: list[str] | None = None) -> undo.Change:
     """Apply each chosen code to the selection, all or none; remembers the change for Undo."""
     start, end = checked_selection(transcript_text(study, transcript_id), selection)
     change = undo.apply_codes(study, transcript_id=transcript_id, start=start, end=end, code_ids=codes, by=by,
-                              assessment=assessment, memo=memo)
+                              assessment=assessment, memo=memo, measures=measures)
     coding_history.remember(change)
     st.session_state["_applied_nonce"] = selection.get("nonce")
     st.session_state.pop("selection", None)
@@ -171,7 +172,7 @@ def render() -> None:
     with st.container(key="wb_coding_page"), st.container(key="wb_columns"):
         left, right = st.columns([7, 3], gap="small")
         with right, st.container(key="wb_panel", border=False):
-            view = _toolbar(study, rows)
+            view = _toolbar(study, user, rows)
             names = code_names(codes, view.lang)
             _history(study, user, names)
             shown_suggestions: list[dict[str, Any]] = []
@@ -179,7 +180,7 @@ def render() -> None:
                 _code_a_passage(study, user, view.transcript_id, codes, colours, view.lang)
             else:
                 st.info("Read-only: reviewers can browse codings but not change them.")
-            _clicked_panel(study, user, codes, names)
+            _clicked_panel(study, user, codes, names, view.lang)
             if user.may("suggestions.decide"):
                 shown_suggestions = suggestion_panel.render(study, user, view.transcript_id)
             if view.codings:
@@ -208,7 +209,7 @@ class _View:
     codings: list[dict[str, Any]]  # the transcript's codings by the coders and codes chosen to be shown
 
 
-def _toolbar(study: Study, rows: list[dict[str, Any]]) -> _View:
+def _toolbar(study: Study, user: User, rows: list[dict[str, Any]]) -> _View:
     """Transcript, turns page and view options (coders and codes shown, label language)."""
     current = requested_transcript(study, rows)
     by_id = {r["id"]: r for r in rows}
@@ -233,7 +234,7 @@ def _toolbar(study: Study, rows: list[dict[str, Any]]) -> _View:
     if pages > 1:
         page = cols[0].number_input(f"Turns page (of {pages})", min_value=1, max_value=pages, value=first_page,
                                     step=1, key=f"turns_page_{chosen}_{first_page}")
-    all_codings = list_codings(study, transcript_id=chosen)
+    all_codings = visible_codings(study, chosen, user=user)  # only the user's own while coding blind
     coders = sorted({c["coder"] for c in all_codings})
     with cols[1].popover("View", icon=":material/tune:", width="stretch"):
         coder_filter = st.multiselect("Coders shown", coders, default=coders)
@@ -243,8 +244,31 @@ def _toolbar(study: Study, rows: list[dict[str, Any]]) -> _View:
     meta = by_id[chosen]
     st.caption(f"{md(meta['participant'] or 'no participant')} · {meta['language']} · {total_turns} turns · "
                f"{len(all_codings)} codings")
+    _done_mark(study, user, chosen)
     shown = [c for c in all_codings if c["coder"] in coder_filter and (not code_filter or c["code_id"] in code_filter)]
     return _View(chosen, text, int(page), lang, focus, shown)
+
+
+def _done_mark(study: Study, user: User, transcript_id: int) -> None:
+    """For a coder assigned this transcript: whether it is blind, and the button that marks it done."""
+    mine = assignments(study, transcript_id=transcript_id, coder=user.username)
+    if not mine or not user.may("codings.write"):
+        return
+    if mine[0]["done_at"]:
+        st.caption(f"You marked this transcript done ({mine[0]['done_at'][:10]}).")
+        return
+    if is_blind(study, transcript_id, user=user):
+        st.caption("Blind double coding: you see only your own codings here until you mark the transcript done.")
+    if st.button("Mark done", key="mark_done", icon=":material/task_alt:",
+                 help="Agreement compares the transcripts every compared coder marked done."):
+        try:
+            mark_done(study, transcript_id, by=user)
+        except WorkbenchError as err:
+            st.error(md(err))
+        else:
+            st.session_state["flash"] = "Marked done: the other coders' codings are now shown, and this transcript " \
+                                        "counts towards agreement."
+            st.rerun()
 
 
 def _history(study: Study, user: User, names: dict[str, str]) -> None:
@@ -287,10 +311,10 @@ def _code_a_passage(study: Study, user: User, transcript_id: int, codes: list[di
     if st.session_state.pop("clear_memo", False):  # after an apply: a fresh memo, and no assessment carried over
         st.session_state["apply_memo"] = ""
         st.session_state["apply_assessment"] = NOT_ASSESSED.value
+        st.session_state[coding_measures.APPLY_KEY] = []
     st.radio("Assessment", ASSESSMENT_CHOICES, horizontal=True, key="apply_assessment")
     st.text_area("Memo", height=68, placeholder="optional note on this coding", key="apply_memo")
-    # Measure attributions per coding (issue 10, helper i10b's API) belong here: a chooser whose value
-    # `_apply_action` passes on with the assessment and memo.
+    coding_measures.apply_chooser(study, lang=lang)
 
 
 def _apply_action(study: Study, user: User, transcript_id: int, codes: list[dict[str, Any]], lang: str,
@@ -303,7 +327,8 @@ def _apply_action(study: Study, user: User, transcript_id: int, codes: list[dict
         assessment = st.session_state.get("apply_assessment") or NOT_ASSESSED.value
         change = apply_codes(study, transcript_id=transcript_id, selection=selection, codes=chosen,
                              assessment=None if assessment == NOT_ASSESSED.value else assessment,
-                             memo=st.session_state.get("apply_memo") or None, by=user)
+                             memo=st.session_state.get("apply_memo") or None, by=user,
+                             measures=coding_measures.chosen_for_apply())
     except WorkbenchError as err:
         st.error(str(err))  # what was typed and chosen stays in the picker and the memo box
         return action.get("nonce")
@@ -315,7 +340,7 @@ def _apply_action(study: Study, user: User, transcript_id: int, codes: list[dict
     st.rerun()
 
 
-def _clicked_panel(study: Study, user: User, codes: list[dict[str, Any]], names: dict[str, str]) -> None:
+def _clicked_panel(study: Study, user: User, codes: list[dict[str, Any]], names: dict[str, str], lang: str) -> None:
     clicked = st.session_state.get("clicked") or {}
     coding_id = clicked.get("coding")
     if not coding_id:
@@ -325,7 +350,7 @@ def _clicked_panel(study: Study, user: User, codes: list[dict[str, Any]], names:
     except WorkbenchError:
         st.session_state.pop("clicked", None)
         return
-    overlapping = [c for c in list_codings(study, transcript_id=coding["transcript_id"])
+    overlapping = [c for c in visible_codings(study, coding["transcript_id"], user=user)
                    if c["start"] < coding["end"] and c["end"] > coding["start"]]
     st.markdown("**Codings here**")
     for item in overlapping:
@@ -337,6 +362,7 @@ def _clicked_panel(study: Study, user: User, codes: list[dict[str, Any]], names:
                 st.markdown(md(item["memo"]))
             if user.may("codings.write") and user.may_change(item["coder"]):
                 _edit_controls(study, user, item, codes, names)
+                coding_measures.edit(study, user, item, key=f"edit_{item['id']}", lang=lang, names=names)
             if st.button("More like this", key=f"mlt_{item['id']}", icon=":material/manage_search:"):
                 st.session_state["more_like"] = item["id"]
             if st.session_state.get("more_like") == item["id"]:

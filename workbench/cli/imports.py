@@ -25,15 +25,32 @@ from workbench.vocab import GROUPS, LANGUAGES
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False), help="CSV or YAML manifest for a batch.")
 @click.option("--max-mb", type=float, default=20.0, show_default=True, help="Refuse files larger than this.")
 @click.option("--as", "as_user", default=SYSTEM_USER, show_default=True, help="Username the import is recorded under.")
+@click.option("--pseudonymise", is_flag=True,
+              help="Replace likely identifying data with placeholders ([PHONE-1]) and listed names with pseudonyms.")
+@click.option("--allow-pii", is_flag=True, help="Import files with likely identifying data as they are (needs --reason).")
+@click.option("--reason", help="Why identifying data may stay (with --allow-pii); recorded in the audit log.")
 @friendly
 def import_(study: str, files: tuple[str, ...], participant: str | None, group: str, attrs: tuple[str, ...],
-            lang: str | None, interviewer: str | None, manifest: str | None, max_mb: float, as_user: str) -> None:
-    """Import transcripts, one transaction per file (the help text lists the formats from the readers)."""
+            lang: str | None, interviewer: str | None, manifest: str | None, max_mb: float, as_user: str,
+            pseudonymise: bool, allow_pii: bool, reason: str | None) -> None:
+    """Import transcripts, one transaction per file (the help text lists the formats from the readers).
+
+    A file with likely identifying data (HKID, phone, e-mail, passport, URL, date of birth, address, a name on
+    the study's names list) is held: exit status 3, each finding listed by line and kind, never its value.
+    """
     from workbench.services.importing import import_files
     from workbench.services.participants import ParticipantInfo, load_manifest
+    from workbench.services.pii_gate import PSEUDONYMISE, Decision
 
     if manifest and participant:
         raise WorkbenchError("give either --manifest or --participant, not both")
+    if pseudonymise and allow_pii:
+        raise WorkbenchError("give either --pseudonymise or --allow-pii, not both")
+    if reason and not allow_pii:
+        raise WorkbenchError("--reason goes with --allow-pii")
+    decision = PSEUDONYMISE if pseudonymise else Decision.override(reason or "") if allow_pii else None
+    if decision is not None and allow_pii:
+        decision.check([])  # a missing or too short reason fails before any file is read
     attributes = {}
     for item in attrs:
         key, sep, value = item.partition("=")
@@ -46,9 +63,13 @@ def import_(study: str, files: tuple[str, ...], participant: str | None, group: 
                                                    show_pos=True) as bar:
         outcomes = import_files(s, [Path(f) for f in files], by=as_user, manifest=entries, participant=who,
                                 language=lang, interviewer=interviewer, max_bytes=int(max_mb * 1024 * 1024),
-                                progress=lambda _name: bar.update(1))
+                                progress=lambda _name: bar.update(1), pii=decision)
     for outcome in outcomes:
-        if outcome.error:
+        if outcome.held:
+            click.echo(f"HELD    {outcome.file}: {len(outcome.held)} likely identifying item(s)", err=True)
+            for line, kind in outcome.held:
+                click.echo(f"        {outcome.file} line {line}: {kind}", err=True)
+        elif outcome.error:
             click.echo(f"FAILED  {outcome.error}", err=True)
         else:
             summary = outcome.summary
@@ -58,10 +79,25 @@ def import_(study: str, files: tuple[str, ...], participant: str | None, group: 
                        f"speakers: {speakers}; interviewer: {summary['interviewer'] or 'unknown'}")
             for warning in summary["warnings"]:
                 click.echo(f"        note: {warning}")
-    failed = sum(1 for o in outcomes if o.error)
-    click.echo(f"{len(outcomes) - failed} imported, {failed} failed")
+            if summary.get("pii"):
+                click.echo(f"        identifying data: {_kinds(summary['pii'])}")
+    held = sum(1 for o in outcomes if o.held)
+    failed = sum(1 for o in outcomes if o.error) - held
+    click.echo(f"{len(outcomes) - failed - held} imported, {failed} failed, {held} held")
+    if held and not failed:
+        click.echo("Held files are not imported: run again with --pseudonymise, or with --allow-pii --reason TEXT "
+                   "to keep the data (recorded in the audit log).", err=True)
     if failed:
         sys.exit(1)
+    if held:
+        sys.exit(3)
+
+
+def _kinds(detail: dict) -> str:
+    """'replaced 2 phone, 1 hkid; kept 1 url' from a screening's audit detail."""
+    parts = [f"{verb} " + ", ".join(f"{n} {kind}" for kind, n in detail[key].items())
+             for key, verb in (("replaced", "replaced"), ("kept", "kept")) if detail.get(key)]
+    return "; ".join(parts)
 
 
 COMMANDS = (import_,)

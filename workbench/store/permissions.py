@@ -7,19 +7,22 @@ ROLES = ROLE_VOCABULARY.values
 
 # Every action a role can be granted. Reading needs no action: every logged-in user reads.
 ACTIONS = ("users.manage", "study.configure", "transcripts.import", "transcripts.delete", "codebook.edit",
-           "codings.write", "memos.write", "suggestions.decide", "suggestions.generate", "others.change")
+           "codings.write", "memos.write", "suggestions.decide", "suggestions.generate", "others.change",
+           "preferences.own")
+# Actions on one's own account rather than the study's data (a reading setting): every role, reviewers too.
+PERSONAL_ACTIONS = frozenset({"preferences.own"})
 
-# An action not listed for a role is refused; reviewers only read. "others.change" is the right to change
-# or remove what another user wrote (their codings, memos), including through a codebook operation that
+# An action not listed for a role is refused; reviewers only read (and set their own preferences). "others.change"
+# is the right to change or remove what another user wrote (their codings, memos), including through a codebook operation that
 # carries their codings (merging, moving or deleting a code): admins only. Deleting a transcript takes every
 # coder's work with it: admins only.
 _ALLOWED: dict[str, frozenset[str]] = {
     "admin": frozenset(ACTIONS),
     "coder": frozenset(
         {"transcripts.import", "codebook.edit", "codings.write",
-         "memos.write", "suggestions.decide", "suggestions.generate"}
+         "memos.write", "suggestions.decide", "suggestions.generate", *PERSONAL_ACTIONS}
     ),
-    "reviewer": frozenset(),
+    "reviewer": PERSONAL_ACTIONS,
 }
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import click
 
-from workbench.cli import codebook, coding, imports, report, study, suggest, users
+from workbench.cli import codebook, coding, imports, privacy, report, study, suggest, users
 
-FAMILIES = (study, imports, codebook, coding, users, report, suggest)
+FAMILIES = (study, imports, codebook, coding, users, report, suggest, privacy)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

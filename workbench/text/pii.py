@@ -136,12 +136,16 @@ _ADDRESS_PARTS = [
 _ADDRESS = [(re.compile(p), w) for p, w in _ADDRESS_PARTS]
 _ADDRESS_GAP = re.compile(r"^[\s,，、]{0,3}$")
 # Words that run into a Chinese place name without a break ("住喺美孚新邨"): not part of the address.
-_LEAD_IN = re.compile(r"^(?:住喺|住在|喺|在|去咗|去|到|返|係|嘅|的|於|住)")
+_LEAD_IN = re.compile(r"住喺|住在|喺|在|去咗|去|到|返|係|嘅|的|於|住")
+
+
+def _after_lead_in(match: re.Match[str]) -> int:
+    ends = [m.end() for m in _LEAD_IN.finditer(match.group()) if m.end() < len(match.group())]
+    return match.start() + (ends[-1] if ends and not match.group()[0].isascii() else 0)
 
 
 def _find_address(text: str) -> Iterator[Span]:
-    parts = sorted((m.start() + len(lead.group()) if (lead := _LEAD_IN.match(m.group())) else m.start(), m.end(), weight)
-                   for pattern, weight in _ADDRESS for m in pattern.finditer(text))
+    parts = sorted((_after_lead_in(m), m.end(), weight) for pattern, weight in _ADDRESS for m in pattern.finditer(text))
     chains: list[list[tuple[int, int, int]]] = []
     for part in parts:  # parts that overlap or stand a comma apart make one address
         end = max((e for _s, e, _w in chains[-1]), default=-1) if chains else -1

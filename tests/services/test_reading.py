@@ -6,8 +6,8 @@ import pytest
 
 from tests.helpers import CODE_DELAY, INTERVIEW, import_text
 from workbench.errors import InputError, PermissionDenied
-from workbench.services.coding import add_coding, find_span
 from workbench.services.codes import list_codes
+from workbench.services.coding import add_coding, find_span
 from workbench.services.reading import (
     DEFAULT_SENSITIVE,
     Collapsed,

@@ -9,6 +9,7 @@ records kinds and counts and the reason, never a value.
 from __future__ import annotations
 
 import csv
+import io
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -66,15 +67,19 @@ def remove_name(study: Study, name_id: int, *, by: str | User) -> None:
 
 def read_names_csv(path: str | Path) -> list[tuple[str, str]]:
     """(real name, pseudonym) rows of a CSV file with columns real_name, pseudonym (UTF-8, with or without BOM)."""
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if not reader.fieldnames or not {"real_name", "pseudonym"} <= set(reader.fieldnames):
-            raise InputError("the first line must name the columns real_name and pseudonym", source=str(path))
-        rows = []
-        for line, row in enumerate(reader, start=2):
-            if not (row.get("real_name") or "").strip() or not (row.get("pseudonym") or "").strip():
-                raise InputError("real_name and pseudonym must both be filled", source=str(path), line=line)
-            rows.append((row["real_name"], row["pseudonym"]))
+    return names_from_csv(Path(path).read_text(encoding="utf-8-sig"), source=str(path))
+
+
+def names_from_csv(text: str, *, source: str) -> list[tuple[str, str]]:
+    """(real name, pseudonym) rows of CSV text with columns real_name, pseudonym; errors name the line."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    if not reader.fieldnames or not {"real_name", "pseudonym"} <= set(reader.fieldnames):
+        raise InputError("the first line must name the columns real_name and pseudonym", source=source)
+    rows = []
+    for line, row in enumerate(reader, start=2):
+        if not (row.get("real_name") or "").strip() or not (row.get("pseudonym") or "").strip():
+            raise InputError("real_name and pseudonym must both be filled", source=source, line=line)
+        rows.append((row["real_name"], row["pseudonym"]))
     return rows
 
 

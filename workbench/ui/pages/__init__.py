@@ -43,6 +43,7 @@ def registry() -> list[PageSpec]:
         PageSpec("Charts", "charts", ":material/insert_chart:", "charts"),
         PageSpec("Search", "search", ":material/search:", "search"),
         PageSpec("Suggestions", "suggestions", ":material/auto_awesome:", "suggestions", "suggestions.decide"),
+        PageSpec("Privacy and care", "privacy", ":material/shield_person:", "privacy", "study.configure"),
     ]
 
 

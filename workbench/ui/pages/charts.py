@@ -10,7 +10,7 @@ import streamlit as st
 from workbench.services import analysis, charts
 from workbench.services.analysis import Filters
 from workbench.store.study import Study
-from workbench.ui import session
+from workbench.ui import reading, session
 from workbench.ui.analysis_view import download_buttons, filter_widgets, label_language, selected_point, show_quotes
 
 CHARTS = {
@@ -76,6 +76,19 @@ BUILDERS: dict[str, Callable] = {"heatmap": _heatmap, "assessment": _assessment,
                                  "cooccurrence": _cooccurrence, "density": _density, "words": _words}
 
 
+def _kwic_table(rows) -> None:
+    """Keyword-in-context lines; those touching a collapsed passage show their content note until asked for."""
+    notes = reading.notes(zip(rows["transcript_id"], rows["start"], rows["end"]))
+    hidden = [i for i, note in enumerate(notes) if note]
+    if hidden and not st.toggle(f"Show {len(hidden)} line(s) from collapsed passages", key="chart_words_reveal"):
+        rows = rows.copy()
+        for i in hidden:
+            rows.iloc[i, rows.columns.get_loc("left")] = notes[i]
+            rows.iloc[i, rows.columns.get_loc("match")] = ""
+            rows.iloc[i, rows.columns.get_loc("right")] = ""
+    st.dataframe(rows.drop(columns=["transcript_id"]), hide_index=True, width="stretch")
+
+
 def render() -> None:
     """Render the charts page (every role; nothing here writes)."""
     session.require_user()
@@ -101,7 +114,7 @@ def render() -> None:
     st.caption(", ".join(f"{k}: {v}" for k, v in point.items()))
     rows = analysis.quotes_for_point(study, kind, point, filters=filters)
     if kind == "words":
-        st.dataframe(rows, hide_index=True, width="stretch")
+        _kwic_table(rows)
     else:
         show_quotes(rows, key=f"chart_quotes_{kind}")
 

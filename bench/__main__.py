@@ -1,6 +1,24 @@
-"""Run every benchmark and print its figures: `python -m bench`."""
+"""Run every benchmark and print its figures: `python -m bench`; one of them: `python -m bench pii`."""
 
-from bench import analysis_speed, import_throughput, page_rerun, segmentation_f1, suggest_quality, suggest_speed
+import sys
+
+from bench import pii_quality
+
+if sys.argv[1:] == ["pii"]:
+    print("== PII recognisers (precision and recall per kind on bench/data/pii_labelled.jsonl)")
+    pii_quality.run()
+    sys.exit(0)
+if sys.argv[1:]:
+    sys.exit("usage: python -m bench [pii]")
+
+from bench import (  # noqa: E402 - the full run only: these import the heavier parts
+    analysis_speed,
+    import_throughput,
+    page_rerun,
+    segmentation_f1,
+    suggest_quality,
+    suggest_speed,
+)
 
 print("== Chinese segmentation (word-level F1 against bench/data/seg_gold_zh_hk.txt)")
 segmentation_f1.main()
@@ -16,3 +34,5 @@ print("== Suggestion quality (recall@3, P@1 on bench/data/suggest_dev.jsonl)")
 suggest_quality.run()
 print("== Suggestion quality on real public text (bench/data/suggest_real_*.jsonl; R@3 / P@1)")
 suggest_quality.run_real()
+print("== PII recognisers (precision and recall per kind on bench/data/pii_labelled.jsonl)")
+pii_quality.run()

@@ -28,6 +28,8 @@ def test_a_held_upload_is_pseudonymised_then_stored_with_placeholders(app_server
     login(page, base, "chan", demo.passwords["chan"], path="import")
     _upload(page, tmp_path, "P96_held.txt")
     assert page.get_by_role("button", name="Import 1 file(s)").count() == 0  # held: nothing to import yet
+    page.locator("[data-testid='stDataFrame']").first.wait_for()
+    page.wait_for_timeout(800)
     screenshot(page, "pii-held")
     page.get_by_role("button", name="Pseudonymise").click()
     wait_ready(page)

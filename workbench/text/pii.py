@@ -63,7 +63,7 @@ def _find_phone(text: str) -> Iterator[Span]:
 
 
 # -- e-mail addresses and URLs ----------------------------------------------------------------------------------
-_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
 # A URL with a scheme or www., or a bare domain followed by a path (facebook.com/maria.s); a bare domain alone
 # ("gmail.com") names no one. Trailing punctuation of the sentence is not part of it.
 _URL = re.compile(r"(?i)(?:\b(?:https?://|www\.)[^\s<>\"'，。、；：「」（）]+"
@@ -81,7 +81,7 @@ def _find_url(text: str) -> Iterator[Span]:
         start, end = m.span()
         while end > start and text[end - 1] in _URL_TAIL:
             end -= 1
-        if "@" not in text[start:end]:
+        if "@" not in text[start:end].split("/", 1)[0]:  # user@host is an e-mail; a path may hold "@name"
             yield start, end
 
 
@@ -217,7 +217,8 @@ def find_names(text: str, names: Mapping[str, str]) -> Iterator[tuple[int, int, 
         if not real.strip():
             continue
         escaped = re.escape(real.strip()).replace(r"\ ", r"\s+")
-        pattern = rf"(?<![\w]){escaped}(?![\w])" if real.strip()[0].isascii() else escaped
+        # Latin names are whole words (ASCII boundaries: "叫Maria Santos" has one before the name).
+        pattern = rf"(?<![A-Za-z0-9]){escaped}(?![A-Za-z0-9])" if real.strip()[0].isascii() else escaped
         for m in re.finditer(pattern, text, flags=re.IGNORECASE):
             yield m.start(), m.end(), names[real]
 

@@ -1,4 +1,6 @@
-"""Precision and recall of the PII recognisers per kind on bench/data/pii_labelled.jsonl (`python -m bench pii`).
+"""Precision and recall of the PII recognisers per kind (`python -m bench pii`) on two hand-written sets:
+bench/data/pii_labelled.jsonl (written while building the recognisers) and bench/data/pii_check.jsonl (harder
+strings written after they were frozen, never used to tune them).
 
 Scoring (see bench/data/PII_LABELLED_README.md): an expected item is found (true positive) when a finding of its
 kind overlaps it; exact when the spans are equal. Every other finding is a false positive of its kind (on
@@ -15,13 +17,14 @@ from typing import Any
 
 from workbench.text.pii import detect
 
-DATA = Path(__file__).resolve().parent / "data" / "pii_labelled.jsonl"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SETS = {"labelled": DATA_DIR / "pii_labelled.jsonl", "check": DATA_DIR / "pii_check.jsonl"}
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
 
-def load() -> tuple[dict[str, str], list[dict[str, Any]]]:
-    """The names list (first line) and the labelled strings."""
-    lines = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+def load(name: str = "labelled") -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """The names list (first line) and the labelled strings of one set."""
+    lines = [json.loads(line) for line in SETS[name].read_text(encoding="utf-8").splitlines() if line.strip()]
     return lines[0]["names"], lines[1:]
 
 
@@ -63,8 +66,21 @@ def score(names: dict[str, str], rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def run(*, write: bool = True) -> dict[str, Any]:
-    """Score the set, print a table and record it in bench/results.json under 'pii'."""
-    names, rows = load()
+    """Score both sets, print their tables and record them in bench/results.json under 'pii'."""
+    recorded = {}
+    for name in SETS:
+        print(f"-- {SETS[name].name}")
+        recorded[name] = run_set(name)
+    if write:
+        results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+        results["pii"] = recorded
+        RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return recorded
+
+
+def run_set(name: str) -> dict[str, Any]:
+    """Score one set and print its table."""
+    names, rows = load(name)
     started = time.perf_counter()
     figures = score(names, rows)
     elapsed = time.perf_counter() - started
@@ -78,9 +94,5 @@ def run(*, write: bool = True) -> dict[str, Any]:
         recall = "-" if f["recall"] is None else f"{f['recall']:.3f}"
         print(f"{label[:21]:<22}{f['expected']:>9}{f['tp']:>5}{f['fp']:>5}{f.get('fn', f['expected'] - f['tp']):>5}"
               f"{f.get('exact', ''):>7}{precision:>11}{recall:>8}")
-    if write:
-        results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
-        results["pii"] = {"data": DATA.name, "strings": len(rows), "positive": positives,
-                          "negative": len(rows) - positives, "figures": figures}
-        RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    return figures
+    return {"data": SETS[name].name, "strings": len(rows), "positive": positives, "negative": len(rows) - positives,
+            "figures": figures}

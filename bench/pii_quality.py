@@ -73,7 +73,7 @@ def run(*, write: bool = True) -> dict[str, Any]:
         recorded[name] = run_set(name)
     if write:
         results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
-        results["pii"] = recorded
+        results["pii"] = {**results.get("pii", {}), **recorded}  # keeps the recorded first blind run
         RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return recorded
 

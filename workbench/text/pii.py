@@ -63,7 +63,9 @@ def _find_phone(text: str) -> Iterator[Span]:
 
 
 # -- e-mail addresses and URLs ----------------------------------------------------------------------------------
-_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
+# ASCII boundaries, not \w: Chinese characters often touch an address (寄去amy@mail.hk啦).
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+                    r"\.[A-Za-z]{2,}(?![A-Za-z0-9_-])")
 # A URL with a scheme or www., or a bare domain followed by a path (facebook.com/maria.s); a bare domain alone
 # ("gmail.com") names no one. Trailing punctuation of the sentence is not part of it.
 _URL = re.compile(r"(?i)(?:\b(?:https?://|www\.)[^\s<>\"'，。、；：「」（）]+"

@@ -26,6 +26,27 @@ def _context(text: str, start: int, end: int, words: re.Pattern[str], *, before:
     return bool(words.search(text[max(0, start - before):start]) or words.search(text[end:end + after]))
 
 
+def _near(text: str, anchors: re.Pattern[str], *, before: int, after: int) -> list[Span]:
+    """Merged windows around each anchor (a context word, a suffix such as 室): where a slow pattern can match."""
+    windows: list[Span] = []
+    for m in anchors.finditer(text):
+        start, end = max(0, m.start() - before), min(len(text), m.end() + after)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(windows[-1][1], end))
+        else:
+            windows.append((start, end))
+    return windows
+
+
+def _finditer_near(pattern: re.Pattern[str], text: str, windows: list[Span]) -> Iterator[re.Match[str]]:
+    """Matches of a pattern inside windows, each one checked against the whole text (a window edge is no boundary)."""
+    for start, end in windows:
+        for m in pattern.finditer(text, start, end):
+            whole = pattern.match(text, m.start())
+            if whole is not None and whole.end() == m.end():
+                yield m
+
+
 # -- HKID: one or two letters, six digits, a check digit (0-9 or A), usually in brackets ----------------------
 _HKID = re.compile(rf"(?<![{_WORD}])([A-Za-z]{{1,2}})(\d{{6}})\s?(?:[(（]\s?([0-9Aa])\s?[)）]|([0-9Aa]))(?![{_WORD}])")
 
@@ -96,7 +117,7 @@ _PASSPORT_WEAK = re.compile(rf"(?<![{_WORD}])(?:[A-Z]{{1,2}}\s?\d{{6,8}}[A-Z]?|\
 def _find_passport(text: str) -> Iterator[Span]:
     for m in _PASSPORT_STRONG.finditer(text):
         yield m.span()
-    for m in _PASSPORT_WEAK.finditer(text):
+    for m in _finditer_near(_PASSPORT_WEAK, text, _near(text, _PASSPORT_WORDS, before=40, after=80)):
         if _context(text, *m.span(), _PASSPORT_WORDS, before=60, after=20):
             yield m.span()
 
@@ -114,7 +135,7 @@ _BIRTH_WORDS = re.compile(r"(?i)\bborn\b|\bbirth|\bd\.?o\.?b\b|birthday|出生|�
 
 
 def _find_dob(text: str) -> Iterator[Span]:
-    for m in _DATE.finditer(text):
+    for m in _finditer_near(_DATE, text, _near(text, _BIRTH_WORDS, before=50, after=80)):
         if _context(text, *m.span(), _BIRTH_WORDS, before=40, after=8):
             yield m.span()
 
@@ -136,6 +157,9 @@ _ADDRESS_PARTS = [
     (r"[\u4e00-\u9fff]{1,8}(?:大廈|大厦|中心|花園|花园|邨|苑|閣|阁|樓宇)", 1),
 ]
 _ADDRESS = [(re.compile(p), w) for p, w in _ADDRESS_PARTS]
+_WEIGHT = {pattern: weight for pattern, weight in _ADDRESS}
+# The Chinese parts end in one of these characters: look for them first, then match just before (faster on long text).
+_ZH_SUFFIX = re.compile(r"[室號号座樓楼廈厦心園园邨苑閣阁宇]")
 _ADDRESS_GAP = re.compile(r"^[\s,，、]{0,3}$")
 # Words that run into a Chinese place name without a break ("住喺美孚新邨"): not part of the address.
 _LEAD_IN = re.compile(r"住喺|住在|喺|在|去咗|去|到|返|係|嘅|的|於|住")
@@ -147,7 +171,10 @@ def _after_lead_in(match: re.Match[str]) -> int:
 
 
 def _find_address(text: str) -> Iterator[Span]:
-    parts = sorted((_after_lead_in(m), m.end(), weight) for pattern, weight in _ADDRESS for m in pattern.finditer(text))
+    suffixes = _near(text, _ZH_SUFFIX, before=16, after=2)
+    matches = (m for pattern, weight in _ADDRESS
+               for m in (pattern.finditer(text) if pattern.pattern.isascii() else _finditer_near(pattern, text, suffixes)))
+    parts = sorted((_after_lead_in(m), m.end(), int(_WEIGHT[m.re])) for m in matches)
     chains: list[list[tuple[int, int, int]]] = []
     for part in parts:  # parts that overlap or stand a comma apart make one address
         end = max((e for _s, e, _w in chains[-1]), default=-1) if chains else -1

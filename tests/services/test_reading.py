@@ -11,6 +11,7 @@ from workbench.services.coding import add_coding, find_span
 from workbench.services.reading import (
     DEFAULT_SENSITIVE,
     Collapsed,
+    collapsed_for_view,
     collapsed_spans,
     content_note,
     notes_for,
@@ -83,3 +84,11 @@ def test_notes_for_passages_that_touch_a_collapsed_one(study, coded):
     assert names[VIOLENCE]["name_en"] in notes[0] and names[ABUSE]["name_en"] in notes[2]
     assert notes_for(study, user="coder1", passages=[(tid, *first)]) == [None]
     assert "內容提示" in content_note(study, [VIOLENCE], lang="zh")
+
+
+def test_collapsed_for_view_gives_the_component_spans_and_notes(study, coded):
+    tid, first, inner, _later = coded
+    [item] = collapsed_for_view(study, user="rev1", transcript_id=tid, lang="zh")
+    assert (item["start"], item["end"], item["codes"]) == (first[0], inner[1], [VIOLENCE, ABUSE])
+    assert item["note"] == content_note(study, [VIOLENCE, ABUSE], lang="zh")
+    assert collapsed_for_view(study, user="coder1", transcript_id=tid) == []

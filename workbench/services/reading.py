@@ -129,3 +129,9 @@ def notes_for(study: Study, *, user: str | User, passages: Iterable[tuple[int, i
         codes = [code for s, e, code in by_transcript.get(int(tid), []) if s < end and start < e]
         notes.append(content_note(study, codes, lang=lang) if codes else None)
     return notes
+
+
+def collapsed_for_view(study: Study, *, user: str | User, transcript_id: int, lang: str = "en") -> list[dict[str, object]]:
+    """What the coding page's transcript component needs: each collapsed passage's start, end and content note."""
+    return [{"start": c.start, "end": c.end, "codes": list(c.codes), "note": content_note(study, c.codes, lang=lang)}
+            for c in collapsed_spans(study, user=user, transcript_id=transcript_id)]

@@ -33,3 +33,14 @@ class PermissionDenied(WorkbenchError):
 
 class AuthError(WorkbenchError):
     """Login failed or the session expired."""
+
+
+class PiiHeld(WorkbenchError):
+    """A file holds likely identifying data: held until pseudonymised or imported as is with a reason.
+
+    `findings` lists (line, kind label) only: a message about a held file never carries the values.
+    """
+
+    def __init__(self, message: str, *, findings: list[tuple[int, str]]):
+        super().__init__(message)
+        self.findings = findings

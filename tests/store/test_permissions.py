@@ -38,12 +38,14 @@ from workbench.services.exports.refi_import import apply_plan, read_refi
 from workbench.services.importing import prepare, store
 from workbench.services.memos import add_memo, delete_memo, update_memo
 from workbench.services.participants import ParticipantInfo, update_participant
+from workbench.services.pii_gate import add_names, remove_name
+from workbench.services.reading import set_sensitive_codes, set_trauma_informed
 from workbench.services.suggest.models import ensure_model, set_metrics
 from workbench.services.suggest.service import accept, accept_all, generate, reject, reopen, study_rules
 from workbench.services.transcripts import delete_transcript
 from workbench.store import permissions
 
-WRITE_ACTIONS = list(permissions.ACTIONS)
+WRITE_ACTIONS = [a for a in permissions.ACTIONS if a not in permissions.PERSONAL_ACTIONS]
 WORKBENCH = Path(__file__).resolve().parents[2] / "workbench"
 
 
@@ -63,6 +65,10 @@ def write_services() -> set[str]:
 def test_reviewers_may_not_write_anything(action):
     assert not permissions.allowed("reviewer", action)
     assert permissions.allowed("admin", action)
+
+
+def test_personal_actions_are_every_roles_own():
+    assert all(permissions.allowed(role, a) for role in permissions.ROLES for a in permissions.PERSONAL_ACTIONS)
 
 
 def test_coders_do_everything_but_manage_users_configure_delete_assign_and_change_others_work():
@@ -169,6 +175,11 @@ WRITES = {
     "adopt_agreements": lambda s, c: adopt_agreements(s, coders=["coder1", "admin1"], by="rev1"),
     "add_imported_coder": lambda s, c: s.add_imported_coder(username="mei", display_name="Mei", by="rev1"),
     "apply_plan": lambda s, c: apply_plan(s, read_refi(s, "p.qdpx", small_project()), by="rev1"),
+    "add_names": lambda s, c: add_names(s, [("Maria Santos", "Dewi")], by="rev1"),
+    "remove_name": lambda s, c: remove_name(s, 1, by="rev1"),
+    "set_sensitive_codes": lambda s, c: set_sensitive_codes(s, [CODE_DELAY], by="rev1"),
+    # A reviewer may set their own reading setting (PERSONAL_ACTIONS), never another user's.
+    "set_trauma_informed": lambda s, c: set_trauma_informed(s, user="coder1", enabled=False, by="rev1"),
 }
 
 
@@ -192,6 +203,8 @@ COORDINATOR_WRITES = {
     "add_user": lambda s: s.add_user(username="sneaky", role="admin", password="password123", by="coder1"),
     "set_password": lambda s: s.set_password(username="admin1", password="password123", by="coder1"),
     "set_meta": lambda s: s.set_meta("title", "changed", by="coder1"),
+    "add_names": lambda s: add_names(s, [("Maria Santos", "Dewi")], by="coder1"),
+    "set_sensitive_codes": lambda s: set_sensitive_codes(s, [CODE_DELAY], by="coder1"),
 }
 
 

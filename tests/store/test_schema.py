@@ -52,7 +52,7 @@ def test_migration_names_are_numbered_and_unique():
     names = [m.name for m in schema.migrations._migrations]
     assert names[0] == "0001_initial"
     assert len(names) == len(set(names))
-    assert all(re.fullmatch(r"\d{4}_[a-z0-9_]+", n) for n in names)
+    assert all(re.fullmatch(r"\d{4}[a-z]?_[a-z0-9_]+", n) for n in names)  # 0012b_…: parallel branches
     assert names == sorted(names)
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import click
 
-from workbench.cli import agreement, codebook, coding, exports, imports, report, study, suggest, users
+from workbench.cli import agreement, codebook, coding, exports, imports, privacy, report, study, suggest, users
 
-FAMILIES = (study, imports, codebook, coding, users, report, suggest, agreement, exports)
+FAMILIES = (study, imports, codebook, coding, users, report, suggest, agreement, exports, privacy)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workbench.errors import DuplicateError, InputError, WorkbenchError
+from workbench.errors import DuplicateError, InputError, PiiHeld, WorkbenchError
 from workbench.services.participants import ParticipantInfo, ensure_participant
+from workbench.services.pii_gate import Decision, Gate, Screening, gate_for, record
 from workbench.store.study import Study, User, now
 from workbench.text.language import detect_language
 from workbench.text.nlp import analyse_many
@@ -48,6 +49,7 @@ class Prepared:
     interviewer: str | None
     segments: list[PreparedSegment]
     warnings: list[str] = field(default_factory=list)
+    pii: Screening | None = None  # what the PII gate found and did (None: not screened yet; store screens it)
 
     @property
     def stem(self) -> str:
@@ -59,13 +61,17 @@ class Prepared:
         return {"file": self.document.name, "format": self.document.format, "encoding": self.document.encoding,
                 "language": self.language, "characters": len(self.document.text), "turns": len(self.segments),
                 "sentences": sum(len(s.sentences) for s in self.segments), "speakers": self.speakers,
-                "interviewer": self.interviewer, "warnings": self.warnings}
+                "interviewer": self.interviewer, "warnings": self.warnings,
+                "pii": self.pii.audit_detail() if self.pii and self.pii.findings else None}
 
 
 def prepare(name: str, data: bytes, *, language: str | None = None, interviewer: str | None = None,
-            max_bytes: int = DEFAULT_MAX_BYTES) -> Prepared:
-    """Read and segment a file without touching any study."""
+            max_bytes: int = DEFAULT_MAX_BYTES, gate: Gate | None = None) -> Prepared:
+    """Read and segment a file without touching any study (through the PII gate first, when given one)."""
     document = read_bytes(name, data, max_bytes=max_bytes)
+    screening = None
+    if gate is not None:  # held files stop here (PiiHeld); the pseudonymised text is what gets segmented
+        document, screening = gate.screen(document)
     text = document.text
     if language is not None and language not in ("en", "zh", "mixed"):
         raise InputError(f"language must be en, zh or mixed, not {language!r}", source=name)
@@ -93,7 +99,7 @@ def prepare(name: str, data: bytes, *, language: str | None = None, interviewer:
         warnings.append("could not tell who the interviewer is; name one to mark their turns")
     return Prepared(document=document, sha256=hashlib.sha256(data).hexdigest(), language=doc_language,
                     speakers=dict(Counter(t.speaker for t in split.turns if t.speaker)),
-                    interviewer=split.interviewer, segments=segments, warnings=warnings)
+                    interviewer=split.interviewer, segments=segments, warnings=warnings, pii=screening)
 
 
 def _cue_times(document: Document, start: int, end: int) -> tuple[int | None, int | None]:
@@ -107,6 +113,8 @@ def store(study: Study, prepared: Prepared, *, participant: ParticipantInfo | No
           interview_date: str | None = None, interviewer_name: str | None = None) -> int:
     """Write a prepared transcript, its participant and segments in one transaction; returns its id."""
     digest = text_hash(prepared.document.text)
+    # Unscreened text passes the study's gate with no decision: anything identifying holds it (PiiHeld).
+    screening = prepared.pii or gate_for(study).screen(prepared.document)[1]
     with study.writing(by=by, action="transcripts.import") as actor:
         clash = study.db.execute(
             "SELECT source_name FROM transcripts WHERE sha256 = ? OR text_hash = ?", [prepared.sha256, digest]
@@ -128,6 +136,7 @@ def store(study: Study, prepared: Prepared, *, participant: ParticipantInfo | No
         write_segments(study, transcript_id, prepared)
         study.audit(actor, "import", "transcript", transcript_id,
                     {"file": prepared.document.name, "sha256": prepared.sha256, "turns": len(prepared.segments)})
+        record(study, actor, transcript_id, screening)
     return transcript_id
 
 
@@ -156,14 +165,16 @@ class ImportOutcome:
     transcript_id: int | None = None
     error: str | None = None
     summary: dict[str, Any] = field(default_factory=dict)
+    held: list[tuple[int, str]] = field(default_factory=list)  # (line, kind) of each finding of a held file
 
 
 def import_files(study: Study, paths: Iterable[Path], *, by: str | User, manifest: dict[str, dict[str, Any]] | None = None,
                  participant: ParticipantInfo | None = None, language: str | None = None,
                  interviewer: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                 progress: Callable[[str], None] | None = None) -> list[ImportOutcome]:
-    """Import files one transaction each; a failure is reported and the batch goes on."""
+                 progress: Callable[[str], None] | None = None, pii: Decision | None = None) -> list[ImportOutcome]:
+    """Import files one transaction each; a failure or a held file is reported and the batch goes on."""
     outcomes = []
+    gate = gate_for(study, pii)
     for path in paths:
         path = Path(path)
         if progress:
@@ -177,11 +188,13 @@ def import_files(study: Study, paths: Iterable[Path], *, by: str | User, manifes
             prepared = prepare(path.name, file_bytes(path, max_bytes=max_bytes),
                                language=(entry or {}).get("language") or language,
                                interviewer=(entry or {}).get("interviewer_speaker") or interviewer,
-                               max_bytes=max_bytes)
+                               max_bytes=max_bytes, gate=gate)
             transcript_id = store(study, prepared, participant=who, by=by,
                                   interview_date=_text((entry or {}).get("interview_date")),
                                   interviewer_name=_text((entry or {}).get("interviewer")))
             outcomes.append(ImportOutcome(path.name, transcript_id=transcript_id, summary=prepared.summary()))
+        except PiiHeld as err:
+            outcomes.append(ImportOutcome(path.name, error=str(err), held=err.findings))
         except WorkbenchError as err:
             outcomes.append(ImportOutcome(path.name, error=str(err)))
     return outcomes

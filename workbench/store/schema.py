@@ -555,3 +555,32 @@ def suggest_feedback(db: Database) -> None:
     (accepted, rejected) already live in `suggestions.status`; the learner and the per-code thresholds read them."""
     if "details" not in db["suggestions"].columns_dict:
         db.execute("ALTER TABLE suggestions ADD COLUMN details TEXT NOT NULL DEFAULT '{}'")
+
+
+
+# -- 0012b: the PII gate's names list (real name → pseudonym) and per-user settings (trauma-informed reading) --
+# pii_names holds real names: only users who may configure the study read it (services/pii_gate.py); exports
+# never include it.
+_PII_READING = [
+    """CREATE TABLE pii_names (
+        id INTEGER PRIMARY KEY,
+        real_name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        pseudonym TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by INTEGER NOT NULL REFERENCES users(id)
+    )""",
+    """CREATE TABLE user_settings (
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (user_id, key)
+    )""",
+]
+
+
+@migrations(name="0012b_pii_reading")
+def pii_reading(db: Database) -> None:
+    """The study's names list for the PII gate and each user's own settings."""
+    for statement in _PII_READING:
+        db.execute(statement)

@@ -13,6 +13,7 @@ from workbench.services.analysis.base import groups_present
 from workbench.services.charts import chart_csv, chart_png, chart_svg
 from workbench.services.codes import list_codes, list_measures
 from workbench.store.study import Study
+from workbench.ui import reading
 from workbench.ui.pages import script_for
 from workbench.ui.safe import md
 from workbench.vocab import ASSESSMENTS, LANGUAGES, LAYERS, NOT_ASSESSED
@@ -102,9 +103,12 @@ def show_quotes(quotes: pd.DataFrame, *, key: str, limit: int = QUOTES_PER_CODE)
     if quotes.empty:
         st.info("No quotes match.")
         return
-    for row in quotes.head(limit).itertuples(index=False):
+    shown = quotes.head(limit)
+    notes = reading.notes(zip(shown["transcript_id"], shown["start"], shown["end"])) if "transcript_id" in shown \
+        else [None] * len(shown)
+    for row, note in zip(shown.itertuples(index=False), notes):
         data = row._asdict()
-        st.markdown("> " + html.escape(str(data["snippet"])).replace("\n", "\n> "))
+        reading.passage(note, lambda d=data: st.markdown("> " + html.escape(str(d["snippet"])).replace("\n", "\n> ")))
         left, right = st.columns([5, 1])
         left.caption(md(quote_caption(pd.Series(data))))
         open_transcript_link(right, data["transcript"], start=data.get("start"), end=data.get("end"))

@@ -6,7 +6,7 @@ frame on every rerun, so everything happens inside `run()`, not at import.
 
 import streamlit as st
 
-from workbench.ui import auth, session
+from workbench.ui import auth, reading, session
 from workbench.ui.cookie import sync_cookie
 from workbench.ui.pages import registry
 
@@ -33,6 +33,7 @@ def run() -> None:
         sync_cookie(session.token())
         st.caption(f"Signed in as **{user.display_name}** ({user.role})")
         st.caption(f"Study: `{session.study_path().rsplit('/', 1)[-1]}`")
+        reading.sidebar_toggle(session.study(), user)
         if st.button("Log out", icon=":material/logout:"):
             session.logout(reason="You have logged out.")
             st.rerun()

@@ -8,8 +8,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from workbench.errors import WorkbenchError
+from workbench.errors import InputError, PiiHeld, WorkbenchError
 from workbench.services.exports.refi_import import IMPORTED_ROOT, POSITIONS, ImportPlan, apply_plan, read_refi, sniff
+from workbench.services.pii_gate import PSEUDONYMISE, Decision
 from workbench.store.study import Study, User
 from workbench.ui.safe import md
 
@@ -23,16 +24,38 @@ def is_project(upload: Any) -> bool:
     return sniff(upload.name, upload.getvalue()[:200_000]) is not None
 
 
-def _plan_key(data: bytes, positions: str) -> str:
-    return f"_refi_plan_{hashlib.sha256(data).hexdigest()[:16]}_{positions}"
+def _plan_key(data: bytes, positions: str, decision: Decision | None = None) -> str:
+    return f"_refi_plan_{hashlib.sha256(data).hexdigest()[:16]}_{positions}_{hash(decision)}"
 
 
-def _plan(study: Study, name: str, data: bytes, positions: str) -> ImportPlan:
+def _plan(study: Study, name: str, data: bytes, positions: str, decision: Decision | None) -> ImportPlan:
     """The import plan of an upload, kept for this session (reading a big project takes seconds)."""
-    key = _plan_key(data, positions)
+    key = _plan_key(data, positions, decision)
     if key not in st.session_state:
-        st.session_state[key] = read_refi(study, name, data, positions=positions)
+        st.session_state[key] = read_refi(study, name, data, positions=positions, pii=decision)
     return st.session_state[key]
+
+
+def _pii_decision(held: PiiHeld, *, key: str) -> None:
+    """A held project: what was found (lines and kinds only) and the choice to pseudonymise or keep with a reason."""
+    st.warning(md(f"Held: {held}"), icon=":material/shield_person:")
+    reason = st.text_input("Reason to keep identifying data", key=f"{key}_pii_reason",
+                           help="Needed to import the project as is; recorded in the audit log.")
+    cols = st.columns(2)
+    chosen = None
+    if cols[0].button("Pseudonymise", key=f"{key}_pii_pseudonymise", type="primary", icon=":material/masks:",
+                      help="Replace every finding with a placeholder such as [PHONE-1]; codings stay on their words."):
+        chosen = PSEUDONYMISE
+    if cols[1].button("Import as is", key=f"{key}_pii_keep", help="Keep the data, for the reason given."):
+        chosen = Decision.override(reason)
+        try:
+            chosen.check([])
+        except InputError as err:
+            st.error(md(err))
+            return
+    if chosen is not None:
+        st.session_state[f"{key}_pii"] = chosen
+        st.rerun()
 
 
 def project_import(study: Study, user: User, upload: Any) -> None:
@@ -41,9 +64,13 @@ def project_import(study: Study, user: User, upload: Any) -> None:
     key = hashlib.sha256(data).hexdigest()[:12]
     with st.expander(md(upload.name), expanded=True):
         positions = st.selectbox("Selection positions", POSITIONS, format_func=POSITION_HELP.get, key=f"{key}_pos")
+        decision: Decision | None = st.session_state.get(f"{key}_pii")
         try:
-            with st.spinner(f"Reading {upload.name}…"):
-                plan = _plan(study, upload.name, data, positions)
+            with st.spinner(f"Reading {md(upload.name)}…"):
+                plan = _plan(study, upload.name, data, positions, decision)
+        except PiiHeld as held:
+            _pii_decision(held, key=key)
+            return
         except WorkbenchError as err:
             st.error(md(err))
             return
@@ -67,5 +94,5 @@ def project_import(study: Study, user: User, upload: Any) -> None:
                 st.error(md(err))
                 return
             finally:  # the study has changed (or the plan failed): read the file afresh next time
-                st.session_state.pop(_plan_key(data, positions), None)
+                st.session_state.pop(_plan_key(data, positions, decision), None)
             st.success(f"{md(upload.name)}: imported " + ", ".join(f"{v} {k}" for k, v in added.items()) + ".")

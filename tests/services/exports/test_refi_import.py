@@ -10,17 +10,30 @@ import pytest
 
 from tests.helpers import dump, small_project, table_counts, zip_of
 from tests.services.exports.conftest import ATLAS, MAXQDA
-from workbench.errors import AuthError, InputError, PermissionDenied
+from workbench.errors import AuthError, InputError, PermissionDenied, PiiHeld
 from workbench.services.exports.codebooks import codebook_qdc
 from workbench.services.exports.qdpx import project_qdpx
 from workbench.services.exports.refi_import import IMPORTED_ROOT, import_refi, read_refi, sniff
+from workbench.services.pii_gate import PSEUDONYMISE, Decision
 from workbench.text.offsets import normalize
 
 ALL_TABLES = ("users", "codes", "participants", "transcripts", "segments", "codings", "memos", "study_meta")
 
 
+KEEP = Decision.override("public conference programme: e-mail addresses and web pages of its organisers")
+
+
+def test_a_project_with_identifying_data_is_held_whole(empty):
+    before = dump(empty, *ALL_TABLES)
+    with pytest.raises(PiiHeld, match="ICLS 2024 3-10.txt: held") as held:
+        import_refi(empty, MAXQDA.name, MAXQDA.read_bytes(), by="system")
+    assert {kind for _line, kind in held.value.findings} >= {"e-mail address", "web address"}
+    assert "@" not in str(held.value)  # lines and kinds, never the values
+    assert dump(empty, *ALL_TABLES) == before
+
+
 def test_the_maxqda_24_sample_imports_completely(empty):
-    plan, added = import_refi(empty, MAXQDA.name, MAXQDA.read_bytes(), by="system")
+    plan, added = import_refi(empty, MAXQDA.name, MAXQDA.read_bytes(), by="system", pii=KEEP)
     assert added["transcripts"] == 10 and added["codes"] == 308 and added["users"] == 1
     codes = dump(empty, "codes")["codes"]
     foreign = [c for c in empty.db.execute("SELECT id, parent_id, definition_en, color FROM codes WHERE id != ?",
@@ -110,6 +123,18 @@ def test_maxqda_positions_count_a_line_break_as_two(empty, origin, positions, cr
     assert empty.db.execute("SELECT snippet FROM codings").fetchone()[0] == "kept my passport"
 
 
+def test_a_pseudonymised_project_keeps_its_codings_on_the_same_words(empty):
+    text = "Q: Why?\nA: Call me on 9123 4567. They kept my passport.\n"
+    _plan, added = import_refi(empty, "p.qdpx", small_project(text=text), by="system", pii=PSEUDONYMISE)
+    stored = empty.db.execute("SELECT text FROM transcripts").fetchone()[0]
+    assert "9123 4567" not in stored and "[PHONE-1]" in stored
+    assert empty.db.execute("SELECT snippet FROM codings").fetchall() == [("kept my passport",)]
+    start, end = empty.db.execute('SELECT start, "end" FROM codings').fetchone()
+    assert stored[start:end] == "kept my passport" and added["codings"] == 1
+    audit = empty.db.execute("SELECT detail FROM audit_log WHERE action = 'pii_pseudonymise'").fetchone()[0]
+    assert "9123" not in audit and json.loads(audit)["replaced"]
+
+
 def test_a_crlf_source_file_is_normalised_and_its_positions_follow(empty):
     text = "\ufeffQ: Why?  \r\nA: They kept my passport.\r\n"
     start = text.index("kept") - 1  # a byte-order mark is not a character of the text
@@ -134,7 +159,7 @@ def test_a_codebook_file_imports_its_codes(source, empty):
 
 def test_reading_writes_nothing_and_previews_the_import(empty):
     before = dump(empty, *ALL_TABLES)
-    plan = read_refi(empty, MAXQDA.name, MAXQDA.read_bytes())
+    plan = read_refi(empty, MAXQDA.name, MAXQDA.read_bytes(), pii=KEEP)
     assert plan.summary()["new_sources"] == 10 and plan.summary()["codes"] == 308
     assert dump(empty, *ALL_TABLES) == before
 

@@ -7,7 +7,7 @@ import pandas as pd
 from workbench.services.search import SearchFilters, search
 from workbench.store.study import Study
 
-KWIC_COLUMNS = ["transcript", "participant", "group", "turn", "start", "end", "left", "match", "right"]
+KWIC_COLUMNS = ["transcript", "participant", "group", "turn", "start", "end", "left", "match", "right", "transcript_id"]
 
 
 def keyword_in_context(study: Study, keyword: str, *, code: str | None = None, groups: tuple[str, ...] = (),

@@ -19,6 +19,7 @@ from workbench.services.exports.refi_read import read_refi
 from workbench.services.importing import store
 from workbench.services.memos import add_memo
 from workbench.services.participants import ensure_participant
+from workbench.services.pii_gate import Decision
 from workbench.store.study import Study, User
 
 __all__ = ["IMPORTED_ROOT", "POSITIONS", "ImportPlan", "apply_plan", "import_refi", "read_refi", "sniff"]
@@ -177,8 +178,8 @@ def _apply_memos(study: Study, plan: ImportPlan, people: dict[str, User], actor:
         added["memos"] += 1
 
 
-def import_refi(study: Study, name: str, data: bytes, *, by: str | User,
-                positions: str = "auto") -> tuple[ImportPlan, dict[str, int]]:
+def import_refi(study: Study, name: str, data: bytes, *, by: str | User, positions: str = "auto",
+                pii: Decision | None = None) -> tuple[ImportPlan, dict[str, int]]:
     """Read and write a .qdpx or .qdc in one go: the plan (summary, warnings) and what was added."""
-    plan = read_refi(study, name, data, positions=positions)
+    plan = read_refi(study, name, data, positions=positions, pii=pii)
     return plan, apply_plan(study, plan, by=by)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from workbench.errors import InputError
+from workbench.errors import InputError, PiiHeld
 from workbench.services.codes import list_codes
 from workbench.services.exports.qdpx import ASSESSMENT_PREFIX, GROUP_VARIABLE, SIDECAR, SIDECAR_FORMAT
 from workbench.services.exports.refi import (
@@ -44,6 +45,7 @@ from workbench.services.exports.refi_plan import (
 )
 from workbench.services.importing import prepare
 from workbench.services.participants import ParticipantInfo
+from workbench.services.pii_gate import Decision, Gate, gate_for
 from workbench.store.study import Study
 from workbench.text.encodings import decode
 from workbench.text.offsets import from_crlf_position, normalize_with_offsets, text_hash, to_crlf_position, trim_span
@@ -54,8 +56,13 @@ _SLUG = re.compile(r"[^\w]+")
 
 
 def read_refi(study: Study, name: str, data: bytes, *, positions: str = "auto",
-              max_unpacked: int | None = None) -> ImportPlan:
-    """Read a .qdpx or .qdc into an import plan for this study (nothing is written)."""
+              max_unpacked: int | None = None, pii: Decision | None = None) -> ImportPlan:
+    """Read a .qdpx or .qdc into an import plan for this study (nothing is written).
+
+    Every new text source passes the study's PII gate: with likely identifying data and no decision (`pii`)
+    the whole project is held (PiiHeld, naming each source's lines and kinds); pseudonymised sources keep their
+    codings on the same words (positions mapped onto the pseudonymised text).
+    """
     if positions not in POSITIONS:
         raise InputError(f"positions are one of {', '.join(POSITIONS)}, not {positions!r}")
     kind = sniff(name, data)
@@ -77,7 +84,8 @@ def read_refi(study: Study, name: str, data: bytes, *, positions: str = "auto",
     case_of = _plan_cases(study, project, plan)
     mode = plan.sidecar.get("positions") or positions
     _plan_sources(study, project, archive, plan, case_of, mode="crlf" if mode == "crlf" else (
-        "maxqda" if mode == "auto" and plan.origin.upper().startswith("MAXQDA") else "characters"))
+        "maxqda" if mode == "auto" and plan.origin.upper().startswith("MAXQDA") else "characters"),
+        gate=gate_for(study, pii))
     _plan_notes(project, archive, plan)
     return plan
 
@@ -263,7 +271,7 @@ def _source_text(element: ET.Element, archive: Archive, *, what: str, source: st
 
 
 def _plan_sources(study: Study, project: ET.Element, archive: Archive, plan: ImportPlan, case_of: dict[str, str], *,
-                  mode: str) -> None:
+                  mode: str, gate: Gate) -> None:
     sources = project.find(q("Sources"))
     if sources is None:
         return
@@ -273,6 +281,7 @@ def _plan_sources(study: Study, project: ET.Element, archive: Archive, plan: Imp
                              "the workbench reads text only")
     known = dict(study.db.execute("SELECT text_hash, id FROM transcripts").fetchall())
     seen: dict[str, PlannedSource] = {}
+    held: list[PiiHeld] = []
     for element in sources.findall(q("TextSource")):
         guid = guid_of(element, what="a text source")
         name = (element.get("name") or guid).strip()
@@ -292,8 +301,12 @@ def _plan_sources(study: Study, project: ET.Element, archive: Archive, plan: Imp
         prepared = None
         if existing is None and digest not in seen:
             safe = re.sub(r"[\\/]+", "_", meta.get("stem") or name)
-            prepared = prepare(f"{safe}.txt", text.encode("utf-8"), language=meta.get("language"),
-                               interviewer=meta.get("interviewer_speaker"))
+            try:
+                prepared = prepare(f"{safe}.txt", text.encode("utf-8"), language=meta.get("language"),
+                                   interviewer=meta.get("interviewer_speaker"), gate=gate)
+            except PiiHeld as err:
+                held.append(err)
+                continue
             document = replace(prepared.document, name=meta.get("source_name") or f"{safe}.txt",
                                format=meta.get("format") or "qdpx",
                                encoding=meta.get("encoding") or f"UTF-8 (from {plan.name})")
@@ -304,7 +317,12 @@ def _plan_sources(study: Study, project: ET.Element, archive: Archive, plan: Imp
                                 seen[digest].guid if digest in seen else None)
         seen.setdefault(digest, planned)
         plan.sources.append(planned)
-        _plan_selections(element, raw, text, mapping, planned, plan, mode=mode, what=what)
+        moved = prepared.pii.position if prepared is not None and prepared.pii is not None else None
+        if moved is not None and prepared is not None:  # pseudonymised: the stored text has the placeholders
+            planned.text = prepared.document.text
+        _plan_selections(element, raw, text, mapping, planned, plan, mode=mode, what=what, moved=moved)
+    if held:
+        raise PiiHeld(" ".join(str(err) for err in held), findings=[f for err in held for f in err.findings])
 
 
 def _positions(raw: str, mode: str) -> tuple[int, bool]:
@@ -314,11 +332,12 @@ def _positions(raw: str, mode: str) -> tuple[int, bool]:
 
 
 def _plan_selections(element: ET.Element, raw: str, text: str, mapping: list[int], source: PlannedSource,
-                     plan: ImportPlan, *, mode: str, what: str) -> None:
+                     plan: ImportPlan, *, mode: str, what: str, moved: Callable[[int], int] | None = None) -> None:
+    """Plan the codings of one source; `moved` maps positions of `text` onto the pseudonymised text."""
     length, crlf = _positions(raw, mode)
     codes = {c.guid: c for c in plan.codes}
     for whole in element.findall(q("Coding")):  # a coding of the whole source
-        _plan_coding(whole, source, *trim_span(text, 0, len(text)), None, [], codes, plan, what=what)
+        _plan_coding(whole, source, *trim_span(source.text, 0, len(source.text)), None, [], codes, plan, what=what)
     for selection in element.findall(q("PlainTextSelection")):
         sel_guid = guid_of(selection, what=f"a selection in {what}")
         start, end = int(selection.get("startPosition", "0")), int(selection.get("endPosition", "0"))
@@ -328,6 +347,8 @@ def _plan_selections(element: ET.Element, raw: str, text: str, mapping: list[int
         if crlf:
             start, end = from_crlf_position(raw, start), from_crlf_position(raw, end)
         first, last = trim_span(text, mapping[start], mapping[end])
+        if moved is not None and first < last:
+            first, last = trim_span(source.text, moved(first), moved(last))
         codings = selection.findall(q("Coding"))
         if first >= last:
             if codings:

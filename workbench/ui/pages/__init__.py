@@ -47,6 +47,7 @@ def registry() -> list[PageSpec]:
         PageSpec("Suggestions", "suggestions", ":material/auto_awesome:", "suggestions", "suggestions.decide"),
         PageSpec("Agreement", "agreement", ":material/handshake:", "agreement"),
         PageSpec("Disagreements", "disagreements", ":material/rule:", "disagreements", "codings.resolve"),
+        PageSpec("Privacy and care", "privacy", ":material/shield_person:", "privacy", "study.configure"),
     ]
 
 

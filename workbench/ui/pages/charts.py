@@ -9,7 +9,7 @@ import streamlit as st
 from workbench.services import charts
 from workbench.services.charts import CHARTS, ChartSpec
 from workbench.store.study import Study
-from workbench.ui import session
+from workbench.ui import reading, session
 from workbench.ui.analysis_view import download_buttons, filter_widgets, label_language, selected_point, show_quotes
 from workbench.ui.exports_view import export_downloads
 from workbench.ui.safe import md
@@ -29,6 +29,19 @@ def _options(study: Study, spec: ChartSpec) -> dict[str, Any]:
             chosen[option.name] = col.radio(option.label, list(option.choices), format_func=option.label_of,
                                             horizontal=True, key=key)
     return chosen
+
+
+def _kwic_table(rows) -> None:
+    """Keyword-in-context lines; those touching a collapsed passage show their content note until asked for."""
+    notes = reading.notes(zip(rows["transcript_id"], rows["start"], rows["end"]))
+    hidden = [i for i, note in enumerate(notes) if note]
+    if hidden and not st.toggle(f"Show {len(hidden)} line(s) from collapsed passages", key="chart_words_reveal"):
+        rows = rows.copy()
+        for i in hidden:
+            rows.iloc[i, rows.columns.get_loc("left")] = notes[i]
+            rows.iloc[i, rows.columns.get_loc("match")] = ""
+            rows.iloc[i, rows.columns.get_loc("right")] = ""
+    st.dataframe(rows.drop(columns=["transcript_id"]), hide_index=True, width="stretch")
 
 
 def render() -> None:
@@ -60,7 +73,7 @@ def render() -> None:
     if spec.drilldown_is_quotes:
         show_quotes(rows, key=f"chart_quotes_{kind}")
     else:
-        st.dataframe(rows, hide_index=True, width="stretch")
+        _kwic_table(rows)
 
 
 if __name__ == "__main__":  # run by st.navigation as a page script; importing it has no effect

@@ -11,9 +11,10 @@ import streamlit as st
 from workbench.errors import WorkbenchError
 from workbench.services.importing import Prepared, prepare, store
 from workbench.services.participants import ParticipantInfo, list_participants, parse_attributes
+from workbench.services.pii_gate import Gate
 from workbench.store.study import Study, User
 from workbench.text.readers import READERS, supported
-from workbench.ui import session
+from workbench.ui import pii_panel, session
 from workbench.ui.refi_import_view import SUFFIXES, is_project, project_import
 from workbench.ui.safe import md
 from workbench.vocab import GROUPS, LANGUAGES
@@ -25,9 +26,10 @@ def name_once(name: str, message: str) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _prepare_cached(name: str, digest: str, _data: bytes, language: str | None, interviewer: str | None) -> Prepared:
+def _prepare_cached(name: str, digest: str, _data: bytes, language: str | None, interviewer: str | None,
+                    gate: Gate) -> Prepared:
     # `_data` is not hashed by Streamlit: the sha256 digest already keys the cache, so reruns hash the bytes once.
-    return prepare(name, _data, language=language, interviewer=interviewer)
+    return prepare(name, _data, language=language, interviewer=interviewer, gate=gate)
 
 
 def render() -> None:
@@ -60,14 +62,21 @@ def render() -> None:
         digest = hashlib.sha256(data).hexdigest()
         with st.expander(md(upload.name), expanded=len(uploads) <= 3):
             settings = _file_settings(upload.name, digest, known)
+            gate = pii_panel.gate_for_upload(study, upload.name, digest, data)
+            if gate is None:  # held by the PII gate until the person decides
+                continue
             try:
                 with st.spinner(f"Reading {md(upload.name)}…"):
-                    prepared = _prepare_cached(upload.name, digest, data, settings["language"], settings["interviewer"])
+                    prepared = _prepare_cached(upload.name, digest, data, settings["language"], settings["interviewer"],
+                                               gate)
             except WorkbenchError as err:
                 st.error(md(name_once(upload.name, str(err))))
                 continue
             _preview(prepared)
             plans.append((upload, prepared, settings))
+    held = len(uploads) - len(plans)
+    if held:
+        st.caption(f"{held} file(s) not ready: held for identifying data or unreadable (see above).")
     if not plans:
         return
     if st.button(f"Import {len(plans)} file(s)", type="primary"):

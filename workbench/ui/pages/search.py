@@ -13,7 +13,7 @@ from workbench.services.coding import apply_code, remove_coding
 from workbench.services.search import HIT_UNITS, SearchFilters, hit_spans, search
 from workbench.services.transcripts import list_transcripts
 from workbench.store.study import Study, User
-from workbench.ui import session
+from workbench.ui import reading, session
 from workbench.ui.analysis_view import open_transcript_link
 from workbench.ui.exports_view import export_downloads
 from workbench.ui.safe import md
@@ -61,9 +61,12 @@ def render() -> None:
         st.info("No passage matches.")
     elif user.may("codings.write"):
         _code_all_hits(study, user, query, filters)
-    for hit in result.hits:
+    notes = reading.notes((h["transcript_id"], h["start"] - len(h["left"]), h["end"] + len(h["right"]))
+                          for h in result.hits)
+    for hit, note in zip(result.hits, notes):
         left, right = st.columns([5, 1])
-        left.markdown(kwic_markdown(hit))
+        with left:
+            reading.passage(note, lambda h=hit: st.markdown(kwic_markdown(h)))
         left.caption(md(f"{hit['participant'] or 'no participant'} · {hit['group']} · {hit['transcript']} "
                         f"turn {hit['turn']} · {hit['start']}–{hit['end']}"))
         open_transcript_link(right, hit["transcript"], start=hit["start"], end=hit["end"])

@@ -75,3 +75,22 @@ def test_a_reviewer_opens_a_collapsed_passage_deliberately(app_server, page, dem
     note.locator("summary").click()
     passage.wait_for(state="visible")
     screenshot(page, "reading-opened")
+
+
+def test_the_coding_page_collapses_a_passage_behind_its_note_until_the_reader_opens_it(app_server, page, demo):
+    base, study = app_server
+    [(stem, snippet)] = query(study, "SELECT t.stem, k.snippet FROM codings k JOIN transcripts t ON t.id = k.transcript_id "
+                                     "WHERE k.code_id = 'exploitation/violence_threats' ORDER BY t.id, k.start LIMIT 1")
+    login(page, base, "reviewer", demo.passwords["reviewer"], path=f"coding?transcript={stem}")
+    page.wait_for_selector("[data-testid='transcript-view']")
+    note = page.locator("[data-testid='transcript-view'] button.wb-cnote").first
+    note.wait_for()
+    assert "Content note" in note.inner_text()
+    words = snippet[:12]
+    hidden = page.locator("[data-testid='transcript-view'] .wb-t.wb-hidden").filter(has_text=words)
+    assert hidden.count() >= 1 and not hidden.first.is_visible(), "the passage shows before its note is opened"
+    screenshot(page, "coding-collapsed")
+    note.click()
+    shown = page.locator("[data-testid='transcript-view'] .wb-t").filter(has_text=words).first
+    shown.wait_for(state="visible")
+    assert page.locator("[data-testid='transcript-view'] .wb-t.wb-hidden").filter(has_text=words).count() == 0

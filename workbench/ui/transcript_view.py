@@ -67,8 +67,10 @@ def _clash(a: dict[str, Any], a_turns: tuple[int, int], b: dict[str, Any], b_tur
 def view_data(text: str, turns: list[dict[str, Any]], codings: list[dict[str, Any]], *,
               colours: dict[str, str], sentences: list[tuple[int, int]] | None = None,
               suggestions: list[dict[str, Any]] | None = None, selection: dict[str, Any] | None = None,
-              focus: dict[str, int] | None = None, lang: str = "en", refocus: Any = None) -> dict[str, Any]:
-    """What the component renders: the page's turns, its sentences, and the highlights and stripes that touch them."""
+              focus: dict[str, int] | None = None, lang: str = "en", refocus: Any = None,
+              collapsed: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """What the component renders: the page's turns, its sentences, the highlights and stripes that touch them,
+    and the passages collapsed behind a content note for this reader (trauma-informed reading)."""
     if turns:
         low, high = turns[0]["start"], turns[-1]["end"]
     else:
@@ -96,6 +98,8 @@ def view_data(text: str, turns: list[dict[str, Any]], codings: list[dict[str, An
         "selection": selection,
         "focus": focus if focus and focus["end"] > low and focus["start"] < high else None,
         "refocus": refocus,
+        "collapsed": [{"start": c["start"], "end": c["end"], "note": c["note"]}
+                      for c in collapsed or [] if c["end"] > low and c["start"] < high],
     }
 
 

@@ -16,6 +16,7 @@ from workbench.services.code_colours import distinct_colours
 from workbench.services.code_search import CodeMatch, rank_codes, warm
 from workbench.services.codes import list_codes
 from workbench.services.coding import get_coding, recent_codes, transcript_text
+from workbench.services.reading import collapsed_for_view
 from workbench.services.transcripts import resolve_transcript
 from workbench.store.study import Study, User
 from workbench.ui import coding_history, coding_measures, session, suggestion_panel
@@ -193,7 +194,9 @@ def render() -> None:
                 view_data(view.text, turns, view.codings, colours=colours, lang=view.lang, focus=view.focus,
                           sentences=transcripts.sentences(study, view.transcript_id, start=span[0], end=span[1]),
                           suggestions=shown_suggestions, selection=st.session_state.get("selection"),
-                          refocus=st.session_state.pop("refocus", None)),
+                          refocus=st.session_state.pop("refocus", None),
+                          collapsed=collapsed_for_view(study, user=user, transcript_id=view.transcript_id,
+                                                       lang=view.lang)),
                 key=VIEW_KEY, on_selection=on_selection, on_clicked=on_clicked)
 
 

@@ -25,14 +25,26 @@ function layerNode(layer) {
   return node;
 }
 
-// One turn: its number, time and speaker, then the text cut wherever a highlight starts or ends. Everything a
-// turn shows is decided here (a later content note that folds a passage away belongs here too).
-function renderTurn(turn, layers) {
+const noteKey = (c) => `${Number(c.start)}-${Number(c.end)}`;
+
+// A collapsed passage keeps its characters in the page (hidden), so every offset stays right; the content note
+// before it is a button that shows it, without a rerun.
+function contentNote(note, key) {
+  const button = el("button", "wb-cnote", note);
+  button.type = "button";
+  button.dataset.collapse = key;
+  button.title = "Show this passage";
+  return button;
+}
+
+// One turn: its number, time and speaker, then the text cut wherever a highlight or a collapsed passage starts
+// or ends. Everything a turn shows is decided here.
+function renderTurn(turn, layers, collapsed) {
   const chars = Array.from(turn.text);
   const heading = !turn.speaker && HEADING.test(turn.text) ? cpLen(turn.text.match(HEADING)[0]) : 0;
   const cuts = new Set([turn.start, turn.end]);
   if (heading) cuts.add(turn.start + heading);
-  for (const l of layers) {
+  for (const l of [...layers, ...collapsed]) {
     if (l.end <= turn.start || l.start >= turn.end) continue;
     cuts.add(Math.max(l.start, turn.start));
     cuts.add(Math.min(l.end, turn.end));
@@ -51,6 +63,12 @@ function renderTurn(turn, layers) {
     let node = el("span", a < turn.start + heading ? "wb-t wb-marker" : "wb-t",
       chars.slice(a - turn.start, b - turn.start).join(""));
     node.dataset.o = String(a);
+    const hidden = collapsed.find((c) => c.start <= a && c.end >= b);
+    if (hidden) {
+      node.classList.add("wb-hidden");
+      node.dataset.collapse = noteKey(hidden);
+      if (a === Math.max(hidden.start, turn.start)) body.append(contentNote(hidden.note, noteKey(hidden)));
+    }
     const covering = layers.filter((l) => l.start <= a && l.end >= b)
       .sort((x, y) => (y.end - y.start) - (x.end - x.start) || String(y.id).localeCompare(String(x.id)));
     for (let j = covering.length - 1; j >= 0; j--) {
@@ -173,7 +191,9 @@ export default function (component) {
   }
   const lanes = Number(data.lanes) || 0;
   view.style.setProperty("--wb-margin", `${lanes * LANE + 8}px`);
-  view.replaceChildren(...(data.turns || []).map((t) => renderTurn(t, layers)));
+  if (!root._revealed) root._revealed = new Set();  // passages this reader chose to see, kept across reruns
+  const collapsed = (data.collapsed || []).filter((c) => !root._revealed.has(noteKey(c)));
+  view.replaceChildren(...(data.turns || []).map((t) => renderTurn(t, layers, collapsed)));
   const codings = data.codings || [];
   const redraw = () => placeStripes(view, codings, lanes);
   redraw();
@@ -199,6 +219,7 @@ export default function (component) {
     const start = pointToOffset(view, range.startContainer, range.startOffset, true);
     const end = pointToOffset(view, range.endContainer, range.endOffset, false);
     if (start === null || end === null || end <= start) return false;
+    if (collapsed.some((c) => !root._revealed.has(noteKey(c)) && c.start < end && c.end > start)) return false;
     root._api.setStateValue("selection", { start, end, text: sel.toString(), nonce: Date.now() });
     return true;
   };
@@ -226,6 +247,18 @@ export default function (component) {
     }
   };
   view.onclick = (event) => {
+    const note = event.target.closest("button.wb-cnote");
+    if (note) {  // the reader opens a collapsed passage deliberately
+      root._revealed.add(note.dataset.collapse);
+      for (const span of view.querySelectorAll(".wb-hidden")) {
+        if (span.dataset.collapse === note.dataset.collapse) span.classList.remove("wb-hidden");
+      }
+      for (const other of view.querySelectorAll("button.wb-cnote")) {
+        if (other.dataset.collapse === note.dataset.collapse) other.remove();
+      }
+      redraw();
+      return;
+    }
     const sel = document.getSelection();
     if (sel && !sel.isCollapsed) return;
     const target = event.target.closest("[data-coding-id], [data-suggestion-id]");

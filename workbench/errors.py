@@ -33,3 +33,11 @@ class PermissionDenied(WorkbenchError):
 
 class AuthError(WorkbenchError):
     """Login failed or the session expired."""
+
+
+class BusyError(WorkbenchError):
+    """Another write held the study longer than the wait allows; nothing was written, try again."""
+
+    def __init__(self, message: str = "the study is busy with another change; nothing was written, try again "
+                                      "in a moment"):
+        super().__init__(message)

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from workbench.errors import DuplicateError, InputError, NotFoundError
-from workbench.services.codebook import Codebook, Framework
+from workbench.services.codebook import COLOR_HINT, Codebook, Framework, checked_color
 from workbench.store.study import Study, User, now
 
 # Every code with its theme (top-level ancestor) and its path of ids, '>a>a/b>' (for 'this code or below').
@@ -35,7 +35,7 @@ def install_codebook(study: Study, codebook: Codebook, framework: Framework | No
                    "name_en": code.name_en, "name_zh": code.name_zh,
                    "definition_en": code.definition_en, "definition_zh": code.definition_zh,
                    "include": _j(code.include), "exclude": _j(code.exclude), "examples": _j(code.examples),
-                   "keywords": _j(code.keywords), "color": code.color, "position": position}
+                   "keywords": _j(code.keywords), "color": _color(code.color), "position": position}
             if code.id in existing:
                 study.db.table("codes").update(code.id, {**row, "updated_at": now(), "updated_by": actor.id})
                 updated += 1
@@ -96,6 +96,7 @@ def add_code(study: Study, *, code_id: str, name_en: str, parent: str | None = N
     """Create a new code."""
     if not code_id or any(c.isspace() for c in code_id):
         raise InputError("a code id is a text without spaces, e.g. barriers/new_code")
+    color = _color(color)
     with study.writing(by=by, action="codebook.edit") as actor:
         if study.db.execute("SELECT 1 FROM codes WHERE id = ?", [code_id]).fetchone():
             raise DuplicateError(f"code {code_id!r} already exists")
@@ -116,7 +117,9 @@ def update_code(study: Study, code_id: str, *, by: str | User, **changes: Any) -
     unknown = set(changes) - allowed
     if unknown:
         raise InputError(f"cannot change {', '.join(sorted(unknown))} of a code")
-    get_code(study, code_id)
+    if "color" in changes:
+        changes["color"] = _color(changes["color"])
+    before = get_code(study, code_id)
     if changes.get("parent_id"):
         parent = changes["parent_id"]
         get_code(study, parent)
@@ -127,7 +130,16 @@ def update_code(study: Study, code_id: str, *, by: str | User, **changes: Any) -
             ancestor = study.db.execute("SELECT parent_id FROM codes WHERE id = ?", [ancestor]).fetchone()[0]
     with study.writing(by=by, action="codebook.edit") as actor:
         study.db.table("codes").update(code_id, {**changes, "updated_at": now(), "updated_by": actor.id})
-        study.audit(actor, "update", "code", code_id, {"fields": sorted(changes)})
+        study.audit(actor, "update", "code", code_id, {
+            "fields": sorted(changes), "before": {k: before[k] for k in sorted(changes)},
+            "after": {k: changes[k] for k in sorted(changes)}})
+
+
+def _color(value: object) -> str:
+    color = checked_color(value)
+    if color is None:  # colours reach pages and the transcript view's styles: never anything but a colour
+        raise InputError(f"{COLOR_HINT}, not {str(value)[:40]!r}")
+    return color
 
 
 def merge_codes(study: Study, *, source: str, target: str, by: str | User) -> int:

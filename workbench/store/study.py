@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from workbench.errors import AuthError, DuplicateError, InputError, NotFoundError
-from workbench.store import passwords, permissions
+from workbench.errors import AuthError, BusyError, DuplicateError, InputError, NotFoundError
+from workbench.store import files, passwords, permissions
 from workbench.store.schema import migrate
 from workbench.vocab import is_coder_role
 
@@ -58,6 +58,8 @@ class Study:
         path = str(path)
         if path != ":memory:" and not create and not Path(path).exists():
             raise NotFoundError(f"no study file at {path} (create one with: workbench init {path})")
+        if path != ":memory:":
+            files.create_private(path)  # before SQLite creates it 0644 (its WAL and SHM files copy its mode)
         conn = sqlite3.connect(path, check_same_thread=False, timeout=10)
         try:
             # Ask SQLite rather than reading the header ourselves: closing our own file handle on the
@@ -71,6 +73,7 @@ class Study:
             conn.close()
             raise InputError("this SQLite database is not a workbench study (it holds other tables)", source=path)
         if path != ":memory:":
+            files.make_private(path)  # studies made before 0600 was the rule are narrowed when opened
             db.enable_wal()
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA busy_timeout = 10000")
@@ -188,8 +191,31 @@ class Study:
         actor = self.actor(by, action=action)
         if owner is not None:
             permissions.require_owner(username=actor.username, role=actor.role, owner=owner, what=what)
-        with self.db.atomic():
+        if self.db.conn.in_transaction:  # a write inside a write: a savepoint of the outer one
+            with self.db.atomic():
+                yield actor
+            return
+        with self._immediate():
             yield actor
+
+    @contextmanager
+    def _immediate(self) -> Iterator[None]:
+        # BEGIN IMMEDIATE takes the write lock first, so waiting for a busy study honours the busy timeout; a
+        # deferred BEGIN that reads and then writes fails at once with "database is locked" when it upgrades.
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            raise _busy(err) from err
+        try:
+            yield
+        except BaseException:
+            self.db.conn.rollback()
+            raise
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError as err:
+            self.db.conn.rollback()
+            raise _busy(err) from err
 
     def audit(self, actor: User, action: str, entity: str, entity_id: Any, detail: dict[str, Any]) -> None:
         """Record who did what; detail must never carry transcript text."""
@@ -232,6 +258,12 @@ def _is_empty_or_study(db: Database) -> bool:
         return True
     return "_sqlite_migrations" in tables and db.execute(
         "SELECT 1 FROM _sqlite_migrations WHERE migration_set = 'workbench' LIMIT 1").fetchone() is not None
+
+
+def _busy(err: sqlite3.OperationalError) -> Exception:
+    """A locked study as the domain's BusyError; any other operational error unchanged."""
+    text = str(err).lower()
+    return BusyError() if "locked" in text or "busy" in text else err
 
 
 def _os_user() -> str:

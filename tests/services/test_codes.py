@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from tests.helpers import CODE_DELAY, CODE_PASSPORT, CODE_WAGES, INTERVIEW, TINY_CODEBOOK, import_text
+from tests.helpers import CODE_DELAY, CODE_PASSPORT, CODE_WAGES, INTERVIEW, TINY_CODEBOOK, import_text, table_counts
 from workbench.errors import DuplicateError, InputError, NotFoundError
-from workbench.services.codebook import load_codebook, load_framework
+from workbench.services.codebook import Code, Codebook, load_codebook, load_framework
 from workbench.services.codes import (
     add_code,
     get_code,
@@ -170,3 +172,46 @@ def test_regression_merging_a_code_into_its_descendant_is_refused(study):
         merge_codes(study, source=theme, target=CODE_PASSPORT, by="coder1")
     assert study.db.execute("SELECT id, parent_id, status FROM codes ORDER BY id").fetchall() == before
     assert not study.db.execute("SELECT 1 FROM codes WHERE parent_id = id").fetchone()
+
+
+# -- issue 13 finding 1: a colour is a colour and nothing else ------------------------------------------------
+HOSTILE_COLOURS = ['#fff" onerror="alert(1)', "red", "#12345", "url(http://127.0.0.2/x)", "#1234567",
+                   "#abcdef;background:url(x)", "", None, 123]
+
+
+@pytest.mark.parametrize("colour", HOSTILE_COLOURS)
+def test_finding1_add_code_refuses_anything_but_a_hex_colour(study, colour):
+    before = table_counts(study)
+    with pytest.raises(InputError, match="six hex digits"):
+        add_code(study, code_id="barriers/new", name_en="New", parent="barriers", color=colour, by="coder1")
+    assert table_counts(study) == before
+
+
+@pytest.mark.parametrize("colour", HOSTILE_COLOURS)
+def test_finding1_update_code_refuses_anything_but_a_hex_colour(study, colour):
+    with pytest.raises(InputError, match="six hex digits"):
+        update_code(study, CODE_DELAY, by="coder1", color=colour)
+    assert get_code(study, CODE_DELAY)["color"] != colour
+
+
+def test_finding1_short_colours_are_stored_as_rrggbb(study):
+    add_code(study, code_id="barriers/new", name_en="New", parent="barriers", color="#AbC", by="coder1")
+    assert get_code(study, "barriers/new")["color"] == "#AAbbCC"
+    update_code(study, "barriers/new", by="coder1", color="#123")
+    assert get_code(study, "barriers/new")["color"] == "#112233"
+
+
+def test_finding1_a_codebook_built_in_code_is_checked_too(study):
+    book = Codebook(id="x", title_en="X", title_zh="", version="1", framework=None,
+                    codes=[Code(id="x", name_en="X", color='#000" onerror="alert(1)')])
+    with pytest.raises(InputError, match="six hex digits"):
+        install_codebook(study, book, None, by="coder1")
+    assert study.db.execute("SELECT count(*) FROM codes WHERE id = 'x'").fetchone()[0] == 0
+
+
+def test_update_code_audits_the_values_before_and_after(study):
+    old = get_code(study, CODE_DELAY)["name_en"]
+    update_code(study, CODE_DELAY, by="coder1", name_en="Waiting")
+    detail = json.loads(study.db.execute("SELECT detail FROM audit_log WHERE action = 'update' AND entity = 'code' "
+                                         "ORDER BY id DESC LIMIT 1").fetchone()[0])
+    assert detail["before"] == {"name_en": old} and detail["after"] == {"name_en": "Waiting"}

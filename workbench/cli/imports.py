@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.common import friendly, study_argument
+from workbench.cli.common import echo, friendly, shown, study_argument
 from workbench.errors import WorkbenchError
 from workbench.store.study import SYSTEM_USER, Study
 from workbench.text.readers import supported
@@ -25,9 +25,11 @@ from workbench.vocab import GROUPS, LANGUAGES
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False), help="CSV or YAML manifest for a batch.")
 @click.option("--max-mb", type=float, default=20.0, show_default=True, help="Refuse files larger than this.")
 @click.option("--as", "as_user", default=SYSTEM_USER, show_default=True, help="Username the import is recorded under.")
+@click.option("--follow-symlinks", is_flag=True, help="Read files through symbolic links (refused by default).")
 @friendly
 def import_(study: str, files: tuple[str, ...], participant: str | None, group: str, attrs: tuple[str, ...],
-            lang: str | None, interviewer: str | None, manifest: str | None, max_mb: float, as_user: str) -> None:
+            lang: str | None, interviewer: str | None, manifest: str | None, max_mb: float, as_user: str,
+            follow_symlinks: bool) -> None:
     """Import transcripts, one transaction per file (the help text lists the formats from the readers)."""
     from workbench.services.importing import import_files
     from workbench.services.participants import ParticipantInfo, load_manifest
@@ -46,18 +48,20 @@ def import_(study: str, files: tuple[str, ...], participant: str | None, group: 
                                                    show_pos=True) as bar:
         outcomes = import_files(s, [Path(f) for f in files], by=as_user, manifest=entries, participant=who,
                                 language=lang, interviewer=interviewer, max_bytes=int(max_mb * 1024 * 1024),
-                                progress=lambda _name: bar.update(1))
+                                progress=lambda _name: bar.update(1), follow_symlinks=follow_symlinks)
     for outcome in outcomes:
+        # a file name can hold escapes or a newline that would fake an "ok" line: every name is printed escaped
+        name = shown(outcome.file)
         if outcome.error:
-            click.echo(f"FAILED  {outcome.error}", err=True)
+            echo(f"FAILED  {outcome.error.replace(outcome.file, name)}", err=True)
         else:
             summary = outcome.summary
-            speakers = ", ".join(f"{k} ({v})" for k, v in summary["speakers"].items()) or "none"
-            click.echo(f"ok      {outcome.file}: transcript {outcome.transcript_id}, {summary['encoding']}, "
-                       f"{summary['language']}, {summary['turns']} turns, {summary['sentences']} sentences; "
-                       f"speakers: {speakers}; interviewer: {summary['interviewer'] or 'unknown'}")
+            speakers = ", ".join(f"{shown(k)} ({v})" for k, v in summary["speakers"].items()) or "none"
+            echo(f"ok      {name}: transcript {outcome.transcript_id}, {summary['encoding']}, "
+                 f"{summary['language']}, {summary['turns']} turns, {summary['sentences']} sentences; "
+                 f"speakers: {speakers}; interviewer: {shown(summary['interviewer'] or 'unknown')}")
             for warning in summary["warnings"]:
-                click.echo(f"        note: {warning}")
+                echo(f"        note: {warning}")
     failed = sum(1 for o in outcomes if o.error)
     click.echo(f"{len(outcomes) - failed} imported, {failed} failed")
     if failed:

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from workbench.cli.common import friendly, study_argument
+from workbench.cli.common import echo, friendly, study_argument
 from workbench.store.study import Study
 from workbench.vocab import ROLES
 
@@ -55,7 +55,7 @@ def users_list(study: str) -> None:
     """List users and roles."""
     with Study.open(study) as s:
         for user in s.users():
-            click.echo(f"{user.username:<16} {user.role:<9} {user.display_name}")
+            echo(f"{user.username:<16} {user.role:<9} {user.display_name}")
 
 
 COMMANDS = (users,)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +22,27 @@ from workbench.store.schema import migrate
 from workbench.vocab import is_coder_role
 
 SYSTEM_USER = "system"
+# Where writes come from, added to every audit entry: the CLI sets its OS user (whoever can run it on the file
+# is the study's custodian, so the audit says who that was at the keyboard, whatever `--as` claims).
+_ORIGIN: ContextVar[dict[str, str]] = ContextVar("workbench_audit_origin", default={})
+
+
+def set_origin(**fields: str) -> Token[dict[str, str]]:
+    """Stamp every audit entry written from here on (in this context) with these fields; reset with the token."""
+    return _ORIGIN.set(dict(fields))
+
+
+def reset_origin(token: Token[dict[str, str]]) -> None:
+    """Undo set_origin."""
+    _ORIGIN.reset(token)
+
+
+def os_user() -> str:
+    """The operating-system account running this process."""
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        return f"uid {os.getuid()}"
 
 
 def now() -> str:
@@ -219,8 +242,9 @@ class Study:
 
     def audit(self, actor: User, action: str, entity: str, entity_id: Any, detail: dict[str, Any]) -> None:
         """Record who did what; detail must never carry transcript text."""
+        detail = {**detail, **_ORIGIN.get()}
         if actor.username == SYSTEM_USER:
-            detail = {**detail, "os_user": _os_user()}
+            detail.setdefault("os_user", os_user())
         self.db.table("audit_log").insert(
             {"at": now(), "user_id": actor.id, "action": action, "entity": entity,
              "entity_id": None if entity_id is None else str(entity_id),
@@ -264,10 +288,3 @@ def _busy(err: sqlite3.OperationalError) -> Exception:
     """A locked study as the domain's BusyError; any other operational error unchanged."""
     text = str(err).lower()
     return BusyError() if "locked" in text or "busy" in text else err
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers
-        return "unknown"

@@ -17,7 +17,7 @@ from workbench.services.memos import add_memo, delete_memo, update_memo
 from workbench.services.participants import ParticipantInfo
 from workbench.services.suggest.models import ensure_model, set_metrics
 from workbench.services.suggest.service import accept, accept_all, generate, reject, study_rules
-from workbench.store import permissions
+from workbench.store import accounts, permissions
 
 WRITE_ACTIONS = list(permissions.ACTIONS)
 WORKBENCH = Path(__file__).resolve().parents[2] / "workbench"
@@ -113,6 +113,9 @@ WRITES = {
     "add_user": lambda s, c: s.add_user(username="sneaky", role="admin", password="password123", by="rev1"),
     "set_password": lambda s, c: s.set_password(username="coder1", password="password123", by="rev1"),
     "set_meta": lambda s, c: s.set_meta("title", "changed", by="rev1"),
+    "unlock": lambda s, c: accounts.unlock(s, "coder1", by="rev1"),
+    "set_role": lambda s, c: accounts.set_role(s, "rev1", "admin", by="rev1"),
+    "set_active": lambda s, c: accounts.set_active(s, "coder1", False, by="rev1"),
 }
 
 
@@ -136,6 +139,9 @@ COORDINATOR_WRITES = {
     "add_user": lambda s: s.add_user(username="sneaky", role="admin", password="password123", by="coder1"),
     "set_password": lambda s: s.set_password(username="admin1", password="password123", by="coder1"),
     "set_meta": lambda s: s.set_meta("title", "changed", by="coder1"),
+    "set_role": lambda s: accounts.set_role(s, "coder1", "admin", by="coder1"),
+    "set_active": lambda s: accounts.set_active(s, "admin1", False, by="coder1"),
+    "reset_password": lambda s: accounts.reset_password(s, "admin1", "password123", by="coder1"),
 }
 
 

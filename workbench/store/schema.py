@@ -296,3 +296,30 @@ def coding_counts(db: Database) -> None:
 def segment_turn_index(db: Database) -> None:
     """Index segments.turn_id so cascading deletes do not scan the table once per row."""
     db.execute("CREATE INDEX IF NOT EXISTS idx_segments_turn ON segments(turn_id)")
+
+
+# -- 0010: accounts — login attempts for the rate limit and lockout, last login (see workbench/store/accounts.py) --
+# Attempts are keyed by a hash of the username typed, so unknown usernames lock out exactly like real ones (the
+# lockout never tells an attacker which accounts exist) and a password typed into the username field is not
+# stored as text.
+_ACCOUNTS = [
+    """CREATE TABLE login_attempts (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        username_key TEXT NOT NULL,
+        user_id INTEGER REFERENCES users(id),
+        outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'failed', 'refused', 'unlocked')),
+        client TEXT
+    )""",
+    "CREATE INDEX idx_login_attempts_key ON login_attempts(username_key, id)",
+    "CREATE INDEX idx_login_attempts_at ON login_attempts(at)",
+    "ALTER TABLE users ADD COLUMN last_login_at TEXT",
+    "CREATE INDEX IF NOT EXISTS idx_audit_log_at ON audit_log(at)",
+]
+
+
+@migrations(name="0010_accounts")
+def accounts(db: Database) -> None:
+    """Login attempts (rate limit, lockout, audit) and each account's last login."""
+    for statement in _ACCOUNTS:
+        db.execute(statement)

@@ -192,18 +192,21 @@ class Study:
             self.audit(actor, "reset_password", "user", username, {})
 
     def authenticate(self, username: str, password: str) -> User:
-        """The user whose password this is, or AuthError (same message whatever was wrong)."""
+        """The user whose password this is, or AuthError (same message and time whatever was wrong)."""
         row = self.db.execute(
             "SELECT password_hash FROM users WHERE username = ? AND active = 1", [username]
         ).fetchone()
-        if row is None or not passwords.verify_password(row[0], password):
+        if row is None or row[0] is None:
+            passwords.verify_password(passwords.dummy_hash(), password)  # an unknown name costs what a known one does
+            raise AuthError("unknown username or wrong password")
+        if not passwords.verify_password(row[0], password):
             raise AuthError("unknown username or wrong password")
         return self.user(username)
 
     # -- writes ------------------------------------------------------------------------------
     def actor(self, by: str | User, *, action: str) -> User:
-        """The user acting, checked for an action before any work starts (no write is opened)."""
-        actor = by if isinstance(by, User) else self.user(by)
+        """The user acting, as the study has them now (a disabled account or a changed role counts at once)."""
+        actor = self.user(by.username if isinstance(by, User) else by)
         permissions.require(username=actor.username, role=actor.role, action=action)
         return actor
 
@@ -220,6 +223,16 @@ class Study:
             return
         with self._immediate():
             yield actor
+
+    @contextmanager
+    def bookkeeping(self) -> Iterator[None]:
+        """A short write of records that change no study content (login attempts, audit entries): no permission."""
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        with self._immediate():
+            yield
 
     @contextmanager
     def _immediate(self) -> Iterator[None]:
@@ -240,16 +253,21 @@ class Study:
             self.db.conn.rollback()
             raise _busy(err) from err
 
-    def audit(self, actor: User, action: str, entity: str, entity_id: Any, detail: dict[str, Any]) -> None:
-        """Record who did what; detail must never carry transcript text."""
+    def audit(self, actor: User | None, action: str, entity: str, entity_id: Any, detail: dict[str, Any]) -> None:
+        """Record who did what inside a write; detail must never carry transcript text."""
         detail = {**detail, **_ORIGIN.get()}
-        if actor.username == SYSTEM_USER:
+        if actor is not None and actor.username == SYSTEM_USER:
             detail.setdefault("os_user", os_user())
         self.db.table("audit_log").insert(
-            {"at": now(), "user_id": actor.id, "action": action, "entity": entity,
+            {"at": now(), "user_id": None if actor is None else actor.id, "action": action, "entity": entity,
              "entity_id": None if entity_id is None else str(entity_id),
              "detail": json.dumps(detail, ensure_ascii=False)}
         )
+
+    def record(self, actor: User | None, action: str, entity: str, entity_id: Any, detail: dict[str, Any]) -> None:
+        """Audit something that changes nothing (a login, an export, a backup) in its own short write."""
+        with self.bookkeeping():
+            self.audit(actor, action, entity, entity_id, detail)
 
     def recent_activity(self, *, limit: int = 20) -> list[dict[str, Any]]:
         """The latest audit entries with usernames."""

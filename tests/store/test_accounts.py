@@ -18,8 +18,9 @@ from workbench.store.study import Study
 
 
 def _audit(study, *actions: str) -> list[tuple[str, str | None, dict]]:
-    rows = study.db.execute("SELECT action, entity_id, detail FROM audit_log WHERE action IN (%s) ORDER BY id"
-                            % ",".join("?" * len(actions)), actions).fetchall()
+    marks = ",".join("?" * len(actions))
+    rows = study.db.execute(f"SELECT action, entity_id, detail FROM audit_log WHERE action IN ({marks}) ORDER BY id",
+                            actions).fetchall()
     return [(a, e, json.loads(d)) for a, e, d in rows]
 
 

@@ -19,7 +19,8 @@ MC = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
 
 def body(xml: str, *, prolog: str = "") -> str:
     """A document.xml around body content."""
-    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{prolog}<w:document {W} {MC}><w:body>{xml}</w:body></w:document>'
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{prolog}'
+            f"<w:document {W} {MC}><w:body>{xml}</w:body></w:document>")
 
 
 def p(text: str) -> str:
@@ -48,7 +49,8 @@ def docx_with(document_xml: str | bytes) -> bytes:
 def test_paragraphs_tables_tabs_and_breaks_in_document_order():
     xml = body(p("Interviewer: Where?") + "<w:tbl><w:tr>" + cell("Date") + cell("2026-03-21") + "</w:tr></w:tbl>"
                + "<w:p><w:r><w:t>Dewi:</w:t><w:tab/><w:t>In</w:t><w:br/><w:t>Tsuen Wan 佢哋</w:t></w:r></w:p>")
-    assert docx_text("a.docx", docx_with(xml), max_chars=10_000) == "Interviewer: Where?\nDate\t2026-03-21\nDewi:\tIn\nTsuen Wan 佢哋"
+    expected = "Interviewer: Where?\nDate\t2026-03-21\nDewi:\tIn\nTsuen Wan 佢哋"
+    assert docx_text("a.docx", docx_with(xml), max_chars=10_000) == expected
 
 
 def test_tab_stops_in_paragraph_properties_are_not_text_and_deleted_text_is_skipped():

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import click
 
-from workbench.cli import codebook, coding, imports, report, study, suggest, users
+from workbench.cli import backups, codebook, coding, imports, report, study, suggest, users
 from workbench.store.study import os_user, reset_origin, set_origin
 
-FAMILIES = (study, imports, codebook, coding, users, report, suggest)
+FAMILIES = (study, imports, codebook, coding, users, report, suggest, backups)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,4 +1,4 @@
-"""`workbench users add | reset-password | list`: login accounts."""
+"""`workbench users add | reset-password | list | set-role | disable | enable | unlock`: login accounts."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 import click
 
 from workbench.cli.common import echo, friendly, study_argument
-from workbench.store.study import Study
+from workbench.store.study import SYSTEM_USER, Study
 from workbench.vocab import ROLES
 
 
@@ -43,19 +43,80 @@ def users_reset(study: str, username: str, password_stdin: bool) -> None:
     from workbench.store.passwords import generate_password
 
     password = sys.stdin.readline().rstrip("\n") if password_stdin else generate_password()
+    from workbench.store.accounts import reset_password
+
     with Study.open(study) as s:
-        s.set_password(username=username, password=password)
-    click.echo(f"password of {username} reset" + ("" if password_stdin else f"; new password: {password}"))
+        reset_password(s, username, password, by=SYSTEM_USER)
+    click.echo(f"password of {username} reset, any lockout lifted"
+               + ("" if password_stdin else f"; new password: {password}"))
 
 
 @users.command("list")
 @study_argument
 @friendly
 def users_list(study: str) -> None:
-    """List users and roles."""
+    """List accounts, roles, last login, and which are disabled or locked out."""
+    from workbench.store.accounts import list_accounts
+
     with Study.open(study) as s:
-        for user in s.users():
-            echo(f"{user.username:<16} {user.role:<9} {user.display_name}")
+        for row in list_accounts(s):
+            state = "" if row["active"] else "  DISABLED"
+            state += f"  locked until {row['locked_until']}" if row["locked_until"] else ""
+            echo(f"{row['username']:<16} {row['role']:<9} {row['display_name']}  "
+                 f"(last login {row['last_login_at'] or 'never'}){state}")
+
+
+@users.command("set-role")
+@study_argument
+@click.option("--username", required=True)
+@click.option("--role", type=click.Choice(ROLES.values), required=True)
+@friendly
+def users_set_role(study: str, username: str, role: str) -> None:
+    """Change an account's role (it counts at once, also for a logged-in session)."""
+    from workbench.store.accounts import set_role
+
+    with Study.open(study) as s:
+        set_role(s, username, role, by=SYSTEM_USER)
+    click.echo(f"{username} is now {role}")
+
+
+@users.command("disable")
+@study_argument
+@click.option("--username", required=True)
+@friendly
+def users_disable(study: str, username: str) -> None:
+    """Disable an account: no more logins or writes; what it wrote stays."""
+    from workbench.store.accounts import set_active
+
+    with Study.open(study) as s:
+        set_active(s, username, False, by=SYSTEM_USER)
+    click.echo(f"{username} disabled")
+
+
+@users.command("enable")
+@study_argument
+@click.option("--username", required=True)
+@friendly
+def users_enable(study: str, username: str) -> None:
+    """Enable a disabled account again."""
+    from workbench.store.accounts import set_active
+
+    with Study.open(study) as s:
+        set_active(s, username, True, by=SYSTEM_USER)
+    click.echo(f"{username} enabled")
+
+
+@users.command("unlock")
+@study_argument
+@click.option("--username", required=True)
+@friendly
+def users_unlock(study: str, username: str) -> None:
+    """Lift a lockout after too many failed logins."""
+    from workbench.store.accounts import unlock
+
+    with Study.open(study) as s:
+        unlock(s, username, by=SYSTEM_USER)
+    click.echo(f"{username} unlocked")
 
 
 COMMANDS = (users,)

@@ -24,15 +24,15 @@ from workbench.vocab import is_coder_role
 SYSTEM_USER = "system"
 # Where writes come from, added to every audit entry: the CLI sets its OS user (whoever can run it on the file
 # is the study's custodian, so the audit says who that was at the keyboard, whatever `--as` claims).
-_ORIGIN: ContextVar[dict[str, str]] = ContextVar("workbench_audit_origin", default={})
+_ORIGIN: ContextVar[tuple[tuple[str, str], ...]] = ContextVar("workbench_audit_origin", default=())
 
 
-def set_origin(**fields: str) -> Token[dict[str, str]]:
+def set_origin(**fields: str) -> Token[tuple[tuple[str, str], ...]]:
     """Stamp every audit entry written from here on (in this context) with these fields; reset with the token."""
-    return _ORIGIN.set(dict(fields))
+    return _ORIGIN.set(tuple(fields.items()))
 
 
-def reset_origin(token: Token[dict[str, str]]) -> None:
+def reset_origin(token: Token[tuple[tuple[str, str], ...]]) -> None:
     """Undo set_origin."""
     _ORIGIN.reset(token)
 
@@ -255,7 +255,7 @@ class Study:
 
     def audit(self, actor: User | None, action: str, entity: str, entity_id: Any, detail: dict[str, Any]) -> None:
         """Record who did what inside a write; detail must never carry transcript text."""
-        detail = {**detail, **_ORIGIN.get()}
+        detail = {**detail, **dict(_ORIGIN.get())}
         if actor is not None and actor.username == SYSTEM_USER:
             detail.setdefault("os_user", os_user())
         self.db.table("audit_log").insert(

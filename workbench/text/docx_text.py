@@ -118,7 +118,7 @@ def _parser(extractor: _Extractor, *, name: str) -> expat.XMLParserType:
     parser.CharacterDataHandler = extractor.text
     parser.buffer_text = True
 
-    def refuse(*_args: object) -> None:
+    def refuse(*_args: object) -> int:
         # Word never writes a DTD; one here is an entity expansion (billion laughs) or an external reference (XXE)
         raise InputError("the .docx declares a DTD or entities, which Word never writes; refusing it", source=name)
 

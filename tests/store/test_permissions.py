@@ -41,9 +41,9 @@ def test_reviewers_may_not_write_anything(action):
     assert permissions.allowed("admin", action)
 
 
-def test_coders_do_everything_but_manage_users_configure_and_change_others_work():
+def test_coders_do_everything_but_manage_users_configure_change_others_work_and_read_the_audit():
     assert {a for a in WRITE_ACTIONS if not permissions.allowed("coder", a)} == {
-        "users.manage", "study.configure", "others.change"}
+        "users.manage", "study.configure", "others.change", "audit.view"}
 
 
 def test_owner_or_admin_may_change_others_work():

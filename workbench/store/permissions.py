@@ -7,10 +7,12 @@ ROLES = ROLE_VOCABULARY.values
 
 # Every action a role can be granted. Reading needs no action: every logged-in user reads.
 ACTIONS = ("users.manage", "study.configure", "transcripts.import", "codebook.edit",
-           "codings.write", "memos.write", "suggestions.decide", "suggestions.generate", "others.change")
+           "codings.write", "memos.write", "suggestions.decide", "suggestions.generate", "others.change",
+           "audit.view")
 
 # An action not listed for a role is refused; reviewers only read. "others.change" is the right to change
-# or remove what another user wrote (their codings, memos): admins only.
+# or remove what another user wrote (their codings, memos): admins only. "audit.view" reads the audit log
+# (logins, OS users, who changed what): admins only, though it writes nothing.
 _ALLOWED: dict[str, frozenset[str]] = {
     "admin": frozenset(ACTIONS),
     "coder": frozenset(

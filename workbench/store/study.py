@@ -124,8 +124,9 @@ class Study:
     def set_meta(self, key: str, value: str, *, by: str | User) -> None:
         """Set a study metadata value."""
         with self.writing(by=by, action="study.configure") as actor:
+            before = self.meta(key)
             self.put_meta_in_write(key, value)
-            self.audit(actor, "set", "study_meta", key, {})
+            self.audit(actor, "set", "study_meta", key, {"before": before, "after": value})
 
     def put_meta_in_write(self, key: str, value: str) -> None:
         """Store a metadata value as part of a write already checked by `writing`."""

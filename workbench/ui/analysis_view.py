@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import pandas as pd
@@ -14,6 +13,7 @@ from workbench.services.charts import chart_csv, chart_png, chart_svg
 from workbench.services.codes import list_codes, list_measures
 from workbench.store.study import Study
 from workbench.ui.pages import script_for
+from workbench.ui.safe import md, md_quote
 from workbench.vocab import ASSESSMENTS, LANGUAGES, NOT_ASSESSED
 
 LABELS = {"English": "en", "繁體中文": "zh"}
@@ -77,9 +77,9 @@ def show_quotes(quotes: pd.DataFrame, *, key: str, limit: int = QUOTES_PER_CODE)
         return
     for row in quotes.head(limit).itertuples(index=False):
         data = row._asdict()
-        st.markdown("> " + html.escape(str(data["snippet"])).replace("\n", "\n> "))
+        st.markdown(md_quote(data["snippet"]))
         left, right = st.columns([5, 1])
-        left.caption(quote_caption(pd.Series(data)))
+        left.caption(md(quote_caption(pd.Series(data))))
         open_transcript_link(right, data["transcript"], start=data.get("start"), end=data.get("end"))
     if len(quotes) > limit:
         st.caption(f"{len(quotes) - limit} more quote(s) not shown; narrow the filters to see them.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import streamlit as st
@@ -13,6 +12,7 @@ from workbench.services.suggest.service import accept, accept_all, generate, lis
 from workbench.services.suggest.similar import similar_to_coding
 from workbench.store.study import Study, User
 from workbench.ui.pages import script_for
+from workbench.ui.safe import md, md_quote
 
 
 def current(suggestions: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -52,7 +52,7 @@ def render(study: Study, user: User, transcript_id: int) -> list[dict[str, Any]]
                 done = generate(study, transcript_id, by=user, method=method,
                                 progress=lambda share, text: bar.progress(min(max(share, 0.0), 1.0), text=text))
             except WorkbenchError as err:
-                status.update(label=str(err), state="error")
+                status.update(label=md(err), state="error")
                 return []
             status.update(label=f"{done.stored} suggestions ({done.method}, model {done.model_version[:18]})",
                           state="complete")
@@ -68,17 +68,17 @@ def render(study: Study, user: User, transcript_id: int) -> list[dict[str, Any]]
     _accept_all(study, user, transcript_id, suggestions)
     with st.expander(f"All {len(suggestions)} open suggestions"):
         for s in suggestions:
-            st.markdown(f"**{s['code_id']}** · {s['score']:.2f} · {s['method']} — "
-                        f"{html.escape(s['snippet'][:90])}{'…' if len(s['snippet']) > 90 else ''}")
+            st.markdown(f"**{md(s['code_id'])}** · {s['score']:.2f} · {md(s['method'])} — "
+                        f"{md(s['snippet'][:90])}{'…' if len(s['snippet']) > 90 else ''}")
     return suggestions if shown else []
 
 
 def _review(study: Study, user: User, item: dict[str, Any], total: int) -> None:
     with st.container(border=True, key="suggestion_review"):
-        st.markdown(f"**{item['code_id']}** · {item['name_en']} · {item['name_zh'] or ''}")
-        st.caption(f"score {item['score']:.2f} · {item['method']} · evidence: {item['evidence'] or '—'} · "
+        st.markdown(f"**{md(item['code_id'])}** · {md(item['name_en'])} · {md(item['name_zh'])}")
+        st.caption(f"score {item['score']:.2f} · {md(item['method'])} · evidence: {md(item['evidence'] or '—')} · "
                    f"{total} open")
-        st.markdown(f"> {html.escape(item['snippet'][:300])}")
+        st.markdown(md_quote(item["snippet"], limit=300))
         buttons = st.columns(3)
         verdict = None
         if buttons[0].button("Accept", key="suggestion_accept", type="primary", shortcut="a", icon=":material/check:"):
@@ -92,7 +92,7 @@ def _review(study: Study, user: User, item: dict[str, Any], total: int) -> None:
         try:
             st.session_state["flash"] = decide(study, item, verdict=verdict, by=user)
         except WorkbenchError as err:
-            st.error(str(err))
+            st.error(md(err))
             return
         st.rerun()
 
@@ -103,13 +103,13 @@ def _accept_all(study: Study, user: User, transcript_id: int, suggestions: list[
     code = cols[0].selectbox("Accept all for one code", codes, key="accept_all_code",
                              format_func=lambda c: f"{c} ({sum(s['code_id'] == c for s in suggestions)})")
     if st.session_state.get("confirm_accept_all") == code:
-        st.warning(f"Accept all {sum(s['code_id'] == code for s in suggestions)} open suggestions for {code}?")
+        st.warning(f"Accept all {sum(s['code_id'] == code for s in suggestions)} open suggestions for {md(code)}?")
         yes, no = st.columns(2)
         if yes.button("Yes, accept all", key="accept_all_yes", type="primary"):
             try:
                 ids = accept_all(study, transcript_id, code, by=user)
             except WorkbenchError as err:
-                st.error(str(err))
+                st.error(md(err))
                 return
             st.session_state.pop("confirm_accept_all", None)
             st.session_state["flash"] = f"Accepted {len(ids)} suggestion(s) for {code}."
@@ -125,13 +125,13 @@ def _accept_all(study: Study, user: User, transcript_id: int, suggestions: list[
 def more_like_this(study: Study, coding: dict[str, Any], *, top: int = 8) -> None:
     """Sentences across the study most like a coded passage and not yet coded with its code."""
     found = similar_to_coding(study, coding["id"], rules=study_rules(study), top=top)
-    st.markdown(f"**More like this** ({coding['code_id']}, both languages)")
+    st.markdown(f"**More like this** ({md(coding['code_id'])}, both languages)")
     if not found:
         st.caption("Nothing similar and not yet coded with this code.")
     for item in found:
-        st.markdown(f"> {html.escape(item['text'][:220])}{'…' if len(item['text']) > 220 else ''}")
+        st.markdown(md_quote(item["text"], limit=220))
         left, right = st.columns([4, 1])
-        left.caption(f"{item['transcript']} · {item['score']:.2f} · shared: {', '.join(item['shared_terms']) or '—'}")
+        left.caption(md(f"{item['transcript']} · {item['score']:.2f} · shared: {', '.join(item['shared_terms']) or '—'}"))
         right.page_link(script_for("coding"), label="Open", icon=":material/open_in_new:",
                         query_params={"transcript": item["transcript"], "start": str(item["start"]),
                                       "end": str(item["end"])})

@@ -43,6 +43,8 @@ def registry() -> list[PageSpec]:
         PageSpec("Charts", "charts", ":material/insert_chart:", "charts"),
         PageSpec("Search", "search", ":material/search:", "search"),
         PageSpec("Suggestions", "suggestions", ":material/auto_awesome:", "suggestions", "suggestions.decide"),
+        PageSpec("Users", "users", ":material/manage_accounts:", "users", "users.manage"),
+        PageSpec("Audit log", "audit", ":material/history:", "audit", "audit.view"),
     ]
 
 

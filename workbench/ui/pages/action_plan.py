@@ -10,6 +10,7 @@ import streamlit as st
 from workbench.services.analysis import Filters, measure_codes, measure_participants, measure_summary, quotes
 from workbench.ui import session
 from workbench.ui.analysis_view import filter_widgets, label_language, show_quotes
+from workbench.ui.safe import md
 from workbench.vocab import ASSESSMENTS
 
 
@@ -34,9 +35,9 @@ def render() -> None:
                  hide_index=True, width="stretch")
     mapping = measure_codes(study)
     for pillar, measures in summary.groupby("pillar", sort=False):
-        st.subheader(str(pillar).capitalize())
+        st.subheader(md(str(pillar).capitalize()))
         for row in measures.itertuples(index=False):
-            label = (f"{row.measure} — {getattr(row, title)} · {row.participants} participants "
+            label = (f"{md(row.measure)} — {md(getattr(row, title))} · {row.participants} participants "
                      f"({row.participants_facilitator} facilitator, {row.participants_barrier} barrier)")
             with st.expander(label):
                 _measure_detail(study, row, mapping, filters, lang)
@@ -45,11 +46,11 @@ def render() -> None:
 def _measure_detail(study, row, mapping: pd.DataFrame, filters: Filters, lang: str) -> None:
     description = row.description_zh if lang == "zh" and row.description_zh else row.description_en
     if description:
-        st.write(description)
+        st.markdown(md(description))
     if row.source:
-        st.caption(f"Source: {row.source}")
+        st.caption(f"Source: {md(row.source)}")
     codes = mapping[mapping["measure"] == row.measure]
-    st.caption("Codes: " + (", ".join(codes["name_zh" if lang == "zh" else "name_en"]) or "none mapped"))
+    st.caption("Codes: " + (md(", ".join(codes["name_zh" if lang == "zh" else "name_en"])) or "none mapped"))
     base = Filters(groups=filters.groups, languages=filters.languages, coders=filters.coders,
                    measures=(row.measure,))
     people = measure_participants(study, row.measure, filters=base)

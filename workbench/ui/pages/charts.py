@@ -12,6 +12,7 @@ from workbench.services.analysis import Filters
 from workbench.store.study import Study
 from workbench.ui import session
 from workbench.ui.analysis_view import download_buttons, filter_widgets, label_language, selected_point, show_quotes
+from workbench.ui.safe import md
 
 CHARTS = {
     "heatmap": "Themes × measures",
@@ -98,7 +99,7 @@ def render() -> None:
         st.caption(HINT[kind])
         return
     st.subheader("Behind the selection")
-    st.caption(", ".join(f"{k}: {v}" for k, v in point.items()))
+    st.caption(md(", ".join(f"{k}: {v}" for k, v in point.items())))
     rows = analysis.quotes_for_point(study, kind, point, filters=filters)
     if kind == "words":
         st.dataframe(rows, hide_index=True, width="stretch")

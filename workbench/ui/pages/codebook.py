@@ -9,6 +9,7 @@ import streamlit as st
 from workbench.errors import WorkbenchError
 from workbench.services.codes import add_code, list_codes, list_measures, merge_codes, update_code
 from workbench.ui import session
+from workbench.ui.safe import md
 
 
 def render() -> None:
@@ -21,7 +22,7 @@ def render() -> None:
     query = st.text_input("Search codes", placeholder="id, English or 中文 name, definition")
     flash = st.session_state.pop("codebook_flash", None)
     if flash:
-        st.success(flash)
+        st.success(md(flash))
     _tree(codes, measures, query.strip().lower())
     if user.may("codebook.edit"):
         st.divider()
@@ -45,33 +46,33 @@ def _tree(codes: list[dict[str, Any]], measures: dict[str, dict[str, Any]], quer
         if query and not kids and not matches(theme, query):
             continue
         total = theme["codings"] + sum(c["codings"] for c in children.get(theme["id"], []))
-        with st.expander(f"**{theme['name_en']}** · {theme['name_zh'] or ''} — {total} codings",
+        with st.expander(f"**{md(theme['name_en'])}** · {md(theme['name_zh'])} — {total} codings",
                          expanded=bool(query)):
             if theme["definition_en"]:
-                st.caption(theme["definition_en"])
+                st.caption(md(theme["definition_en"]))
             for code in kids:
                 _code_card(code, measures)
 
 
 def _code_card(code: dict[str, Any], measures: dict[str, dict[str, Any]]) -> None:
     with st.container(border=True):
-        st.markdown(f'<span style="display:inline-block;width:0.8em;height:0.8em;background:{code["color"]}"></span> '
-                    f"**{code['name_en']}** · {code['name_zh'] or ''} · `{code['id']}` · {code['codings']} codings",
-                    unsafe_allow_html=True)
+        # data is text: names, ids and the colour are escaped, never HTML (issue 13 finding 2)
+        st.markdown(f"**{md(code['name_en'])}** · {md(code['name_zh'])} · {md(code['id'])} · "
+                    f"{code['codings']} codings · colour {md(code['color'])}")
         if code["definition_en"]:
-            st.write(code["definition_en"])
+            st.markdown(md(code["definition_en"]))
         if code["definition_zh"]:
-            st.write(code["definition_zh"])
+            st.markdown(md(code["definition_zh"]))
         cols = st.columns(2)
         if code["include"]:
-            cols[0].markdown("**Include**\n" + "\n".join(f"- {x}" for x in code["include"]))
+            cols[0].markdown("**Include**\n" + "\n".join(f"- {md(x)}" for x in code["include"]))
         if code["exclude"]:
-            cols[1].markdown("**Exclude**\n" + "\n".join(f"- {x}" for x in code["exclude"]))
+            cols[1].markdown("**Exclude**\n" + "\n".join(f"- {md(x)}" for x in code["exclude"]))
         if code["examples"]:
-            st.markdown("**Examples**\n" + "\n".join(f"- “{x}”" for x in code["examples"]))
+            st.markdown("**Examples**\n" + "\n".join(f"- “{md(x)}”" for x in code["examples"]))
         if code["measures"]:
             st.caption("Action Plan measures: " + "; ".join(
-                f"{m} {measures[m]['title_en']}" if m in measures else m for m in code["measures"]))
+                md(f"{m} {measures[m]['title_en']}" if m in measures else m) for m in code["measures"]))
 
 
 def _editor(study, user, codes: list[dict[str, Any]]) -> None:
@@ -117,7 +118,7 @@ def _run(action, message: str) -> None:
     try:
         action()
     except WorkbenchError as err:
-        st.error(str(err))
+        st.error(md(err))
         return
     st.session_state["codebook_flash"] = message
     st.rerun()

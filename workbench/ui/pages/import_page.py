@@ -13,6 +13,7 @@ from workbench.services.importing import Prepared, prepare, store
 from workbench.services.participants import ParticipantInfo, list_participants
 from workbench.text.readers import READERS, supported
 from workbench.ui import session
+from workbench.ui.safe import md
 from workbench.vocab import GROUPS, LANGUAGES
 
 
@@ -54,13 +55,13 @@ def render() -> None:
     for upload in uploads:
         data = upload.getvalue()
         digest = hashlib.sha256(data).hexdigest()
-        with st.expander(f"{upload.name}", expanded=len(uploads) <= 3):
+        with st.expander(md(upload.name), expanded=len(uploads) <= 3):
             settings = _file_settings(upload.name, digest, known)
             try:
-                with st.spinner(f"Reading {upload.name}…"):
+                with st.spinner(f"Reading {md(upload.name)}…"):
                     prepared = _prepare_cached(upload.name, digest, data, settings["language"], settings["interviewer"])
             except WorkbenchError as err:
-                st.error(str(err))
+                st.error(md(err))
                 continue
             _preview(prepared)
             plans.append((upload, prepared, settings))
@@ -74,9 +75,9 @@ def render() -> None:
                        if settings["pseudonym"].strip() else None)
                 tid = store(study, prepared, participant=who, by=user,
                             interview_date=settings["date"] or None, interviewer_name=settings["interviewer_name"] or None)
-                st.success(f"{upload.name}: imported as transcript {tid}.")
+                st.success(f"{md(upload.name)}: imported as transcript {tid}.")
             except WorkbenchError as err:
-                st.error(f"{upload.name}: {err}")
+                st.error(md(f"{upload.name}: {err}"))
             progress.progress(number / len(plans), text=f"Imported {number} of {len(plans)}")
 
 
@@ -106,12 +107,12 @@ def _file_settings(name: str, digest: str, known: dict[str, dict[str, Any]]) -> 
 
 def _preview(prepared: Prepared) -> None:
     summary = prepared.summary()
-    st.markdown(f"**{summary['format']}**, {summary['encoding']}, language **{summary['language']}**, "
+    st.markdown(f"**{md(summary['format'])}**, {md(summary['encoding'])}, language **{md(summary['language'])}**, "
                 f"{summary['characters']:,} characters, {summary['turns']} turns, {summary['sentences']} sentences")
-    speakers = ", ".join(f"{k} ({v} turns)" for k, v in summary["speakers"].items()) or "none found"
-    st.markdown(f"Speakers: {speakers}. Interviewer: **{summary['interviewer'] or 'unknown'}**")
+    speakers = ", ".join(f"{md(k)} ({v} turns)" for k, v in summary["speakers"].items()) or "none found"
+    st.markdown(f"Speakers: {speakers}. Interviewer: **{md(summary['interviewer'] or 'unknown')}**")
     for warning in summary["warnings"]:
-        st.warning(warning)
+        st.warning(md(warning))
     text = prepared.document.text
     st.dataframe(pd.DataFrame([{"speaker": s.speaker, "language": s.language, "interviewer": s.is_interviewer,
                                 "text": text[s.start:s.end][:160]} for s in prepared.segments[:12]]),

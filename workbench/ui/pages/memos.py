@@ -11,6 +11,7 @@ from workbench.services.codes import list_codes
 from workbench.services.memos import add_memo, coding_memos, list_memos
 from workbench.services.transcripts import resolve_transcript
 from workbench.ui import session
+from workbench.ui.safe import md
 from workbench.vocab import MEMO_TARGETS
 
 
@@ -43,17 +44,20 @@ def render() -> None:
         targets = [r["stem"] for r in transcripts.list_transcripts(study)]
     elif target_type == "code":
         targets = [c["id"] for c in list_codes(study)]
-    with st.form("new_memo", clear_on_submit=True):
+    if st.session_state.pop("_memo_saved", False):  # cleared only after a save landed: a failed one keeps the text
+        st.session_state.update({"memo_title": "", "memo_body": ""})
+    with st.form("new_memo"):
         target = st.selectbox("Which", targets)
-        title = st.text_input("Title")
-        body = st.text_area("Memo text")
+        title = st.text_input("Title", key="memo_title")
+        body = st.text_area("Memo text", key="memo_body")
         if st.form_submit_button("Save memo"):
             try:
                 target_id = resolve_transcript(study, target) if target_type == "transcript" else target
                 add_memo(study, target_type=target_type, target_id=target_id, body=body, title=title, by=user)
             except WorkbenchError as err:
-                st.error(str(err))
+                st.error(md(err) + " Your text is still in the form.")
             else:
+                st.session_state["_memo_saved"] = True
                 st.success("Memo saved.")
                 st.rerun()
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
 from workbench.errors import WorkbenchError
@@ -13,13 +11,13 @@ from workbench.services.search import SearchFilters, search
 from workbench.services.transcripts import list_transcripts
 from workbench.ui import session
 from workbench.ui.analysis_view import open_transcript_link
+from workbench.ui.safe import md
 from workbench.vocab import LANGUAGES
 
 
 def kwic_markdown(hit: dict) -> str:
-    """A hit's keyword-in-context line as HTML-safe markdown, the match highlighted."""
-    esc = lambda s: html.escape(s).replace("*", "&#42;").replace("_", "&#95;").replace("[", "&#91;")  # noqa: E731
-    return f"{esc(hit['left'])}:orange-background[**{esc(hit['match'])}**]{esc(hit['right'])}"
+    """A hit's keyword-in-context line as Markdown that renders the text as text, the match highlighted."""
+    return f"{md(hit['left'])}:orange-background[**{md(hit['match'])}**]{md(hit['right'])}"
 
 
 def render() -> None:
@@ -45,17 +43,17 @@ def render() -> None:
     try:
         result = search(study, query, filters=filters, limit=200)
     except WorkbenchError as err:
-        st.error(str(err))
+        st.error(md(err))
         return
-    terms = f" (matched as: {', '.join(result.terms)})" if result.mode == "lemmas" else ""
+    terms = f" (matched as: {md(', '.join(result.terms))})" if result.mode == "lemmas" else ""
     st.caption(f"{len(result.hits)} hit(s) in {result.sentences} sentence(s){terms}")
     if not result.hits:
         st.info("No passage matches.")
     for hit in result.hits:
         left, right = st.columns([5, 1])
         left.markdown(kwic_markdown(hit))
-        left.caption(f"{hit['participant'] or 'no participant'} · {hit['group']} · {hit['transcript']} "
-                     f"turn {hit['turn']} · {hit['start']}–{hit['end']}")
+        left.caption(md(f"{hit['participant'] or 'no participant'} · {hit['group']} · {hit['transcript']} "
+                        f"turn {hit['turn']} · {hit['start']}–{hit['end']}"))
         open_transcript_link(right, hit["transcript"], start=hit["start"], end=hit["end"])
 
 

@@ -11,6 +11,7 @@ from workbench.errors import WorkbenchError
 from workbench.services.suggest import latest_quality, retrain, suggestion_counts
 from workbench.services.suggest.methods import METHODS
 from workbench.ui import session
+from workbench.ui.safe import md
 from workbench.vocab import LANGUAGES
 
 LANGUAGE_NAMES = {"all": "All", **LANGUAGES.labels()}
@@ -41,7 +42,7 @@ def run_retrain(study: Any, user: Any) -> None:
             result = retrain(study, by=user, progress=lambda fraction, message: bar.progress(
                 min(max(fraction, 0.0), 1.0), text=message))
         except WorkbenchError as err:
-            status.update(label=str(err), state="error")
+            status.update(label=md(err), state="error")
             return
         status.update(label=f"Model {result['version']} trained on {result['training_size']} codings "
                             "and rejections, and cross-validated.", state="complete", expanded=False)
@@ -67,7 +68,7 @@ def render() -> None:
         st.info("No learned model yet. It is trained automatically once suggestions are generated for a coded "
                 "study, or now with the Retrain button.")
     else:
-        st.caption(f"Model `{latest['version']}` trained {latest['created_at']} by {latest['created_by']} on "
+        st.caption(f"Model {md(latest['version'])} trained {latest['created_at']} by {md(latest['created_by'])} on "
                    f"{latest['training_size']} codings and rejections.")
     if evaluation:
         st.dataframe(quality_frame(evaluation), hide_index=True, width="stretch")

@@ -7,6 +7,7 @@ import streamlit as st
 from workbench.services.analysis import code_frequencies, quotes
 from workbench.ui import session
 from workbench.ui.analysis_view import filter_widgets, label_language, show_quotes
+from workbench.ui.safe import md
 
 
 def render() -> None:
@@ -26,14 +27,14 @@ def render() -> None:
     codes = code_frequencies(study, level="code", filters=filters)
     name = "name_zh" if lang == "zh" else "name_en"
     st.caption(f"{len(table)} passages from {table['participant'].nunique()} participants"
-               + (f" — filtered by {filters.describe()}" if filters.describe() else ""))
+               + (f" — filtered by {md(filters.describe())}" if filters.describe() else ""))
     for theme in themes.itertuples(index=False):
         in_theme = table[table["theme"] == theme.code]
-        label = f"{getattr(theme, name)} — {theme.participants} participants, {len(in_theme)} passages"
+        label = f"{md(getattr(theme, name))} — {theme.participants} participants, {len(in_theme)} passages"
         with st.expander(label, expanded=False):
             for code in codes[codes["theme"] == theme.code].itertuples(index=False):
                 passages = in_theme[in_theme["code"] == code.code]
-                st.markdown(f"**{getattr(code, name)}** `{code.code}` — {code.participants} participants, "
+                st.markdown(f"**{md(getattr(code, name))}** {md(code.code)} — {code.participants} participants, "
                             f"{code.transcripts} transcripts, {len(passages)} passages")
                 show_quotes(passages, key=f"themes_{code.code}")
 

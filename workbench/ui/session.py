@@ -96,8 +96,13 @@ def logout(*, reason: str | None = None) -> None:
 
 
 def cookie_instruction() -> dict[str, str | bool | None]:
-    """What the page must do with the cookie on this run: post a fresh ticket, or clear it (each only once)."""
-    return {"ticket": st.session_state.pop("_ticket", None), "logout": st.session_state.pop("_clear_cookie", False)}
+    """What the page must do with the cookie on this run: post the login's ticket until the server has taken it
+    (a run cut short by a page switch would lose it otherwise), or clear the cookie once after a logout."""
+    ticket = st.session_state.get("_ticket")
+    if ticket and not TOKENS.pending(ticket):
+        del st.session_state["_ticket"]
+        ticket = None
+    return {"ticket": ticket, "logout": st.session_state.pop("_clear_cookie", False)}
 
 
 def require_user() -> User:

@@ -67,6 +67,12 @@ class Tokens:
             self._tickets[ticket] = (token, now)
         return ticket
 
+    def pending(self, ticket: str) -> bool:
+        """Whether a ticket is still waiting to be redeemed (not used, not expired)."""
+        with self._lock:
+            entry = self._tickets.get(ticket)
+            return entry is not None and time.time() - entry[1] <= TICKET_SECONDS
+
     def redeem(self, ticket: str) -> str | None:
         """The token a ticket stands for, once; None if unknown, used or expired."""
         with self._lock:

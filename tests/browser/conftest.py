@@ -58,7 +58,7 @@ def serve(study: Path):
     env = {**os.environ, "WORKBENCH_STUDY": str(study), "WORKBENCH_SESSION_MINUTES": "60"}
     log = open(study.with_suffix(".log"), "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "workbench" / "ui" / "serve_app.py"),
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "workbench" / "ui" / "serving" / "workbench_server.py"),
          "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
          "--browser.gatherUsageStats", "false"],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -20,9 +20,10 @@ def test_serve_runs_the_frame_with_the_servers_routes_and_headers():
     from streamlit.web.server.app_discovery import discover_asgi_app
 
     script = server_script()
-    assert script.parent == app_script().parent
+    assert script.parent.parent == app_script().parent
+    assert not (script.parent / "pages").exists(), "a pages/ folder beside the main script takes over deep links"
     found = discover_asgi_app(script)  # what `streamlit run` looks for to serve an st.App
-    assert found.is_asgi_app and found.import_string == "serve_app:app"
+    assert found.is_asgi_app and found.import_string == "workbench_server:app"
 
 
 def test_serve_options_are_the_checkouts_streamlit_config():

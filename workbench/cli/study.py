@@ -34,7 +34,7 @@ def app_script() -> Path:
 
 def server_script() -> Path:
     """What `streamlit run` is given: the frame served with the session-cookie routes and security headers."""
-    return Path(str(files("workbench.ui").joinpath("serve_app.py")))
+    return Path(str(files("workbench.ui.serving").joinpath("workbench_server.py")))
 
 
 def streamlit_flags(*, address: str, port: int) -> list[str]:

@@ -1,6 +1,6 @@
 """Login tokens held by the server, and the one-time tickets that turn one into an HttpOnly cookie.
 
-Shared, in memory, by the Streamlit sessions and the small HTTP routes of `serve_app.py` (one process): a
+Shared, in memory, by the Streamlit sessions and the small HTTP routes of `serving/workbench_server.py` (one process): a
 restart logs everyone out. Nothing here imports Streamlit.
 
 The browser never receives a token a page script can read. After a login the session asks for a ticket (random,

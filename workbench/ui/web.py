@@ -1,6 +1,6 @@
 """What the web server adds to Streamlit's (issue 13 findings 1 and 12): the HttpOnly session cookie, security
-headers on every answer, and endpoints nobody needs refused. Mounted by `serve_app.py` through Streamlit's
-`st.App` (Streamlit 1.67 serves on Starlette); plain ASGI, no Streamlit import.
+headers on every answer, and endpoints nobody needs refused. Mounted by `serving/workbench_server.py` through
+Streamlit's `st.App` (Streamlit 1.67 serves on Starlette); plain ASGI, no Streamlit import.
 
 What Streamlit does not let us set is listed in the README ("Security headers and what they cannot cover").
 """

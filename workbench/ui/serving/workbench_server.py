@@ -1,7 +1,7 @@
-"""The web server `workbench serve` starts: Streamlit's app (app.py) with the routes and headers of web.py.
+"""The web server `workbench serve` starts: the app's frame with the routes and headers of workbench/ui/web.py.
 
 `streamlit run` finds `app` below (an st.App) and serves it with uvicorn. AppTest and a bare
-`streamlit run streamlit_app.py` run app.py without these: the login then lasts until the page is reloaded.
+`streamlit run streamlit_app.py` run the frame without these: the login then lasts until the page is reloaded.
 """
 
 from pathlib import Path
@@ -22,5 +22,5 @@ def shown_as_message(exc: Exception) -> bool:
     return False
 
 
-app = App(Path(__file__).resolve().with_name("app.py"), routes=ROUTES, middleware=MIDDLEWARE,
+app = App(Path(__file__).resolve().with_name("workbench_frame.py"), routes=ROUTES, middleware=MIDDLEWARE,
           on_script_error=shown_as_message)

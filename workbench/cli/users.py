@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import click
 
 from workbench.cli.common import echo, friendly, study_argument
+from workbench.store import accounts
 from workbench.store.study import SYSTEM_USER, Study
 from workbench.vocab import ROLES
 
@@ -43,10 +45,8 @@ def users_reset(study: str, username: str, password_stdin: bool) -> None:
     from workbench.store.passwords import generate_password
 
     password = sys.stdin.readline().rstrip("\n") if password_stdin else generate_password()
-    from workbench.store.accounts import reset_password
-
     with Study.open(study) as s:
-        reset_password(s, username, password, by=SYSTEM_USER)
+        accounts.reset_password(s, username, password, by=SYSTEM_USER)
     click.echo(f"password of {username} reset, any lockout lifted"
                + ("" if password_stdin else f"; new password: {password}"))
 
@@ -56,10 +56,8 @@ def users_reset(study: str, username: str, password_stdin: bool) -> None:
 @friendly
 def users_list(study: str) -> None:
     """List accounts, roles, last login, and which are disabled or locked out."""
-    from workbench.store.accounts import list_accounts
-
     with Study.open(study) as s:
-        for row in list_accounts(s):
+        for row in accounts.list_accounts(s):
             state = "" if row["active"] else "  DISABLED"
             state += f"  locked until {row['locked_until']}" if row["locked_until"] else ""
             echo(f"{row['username']:<16} {row['role']:<9} {row['display_name']}  "
@@ -73,11 +71,7 @@ def users_list(study: str) -> None:
 @friendly
 def users_set_role(study: str, username: str, role: str) -> None:
     """Change an account's role (it counts at once, also for a logged-in session)."""
-    from workbench.store.accounts import set_role
-
-    with Study.open(study) as s:
-        set_role(s, username, role, by=SYSTEM_USER)
-    click.echo(f"{username} is now {role}")
+    _change(study, lambda s: accounts.set_role(s, username, role, by=SYSTEM_USER), f"{username} is now {role}")
 
 
 @users.command("disable")
@@ -86,11 +80,7 @@ def users_set_role(study: str, username: str, role: str) -> None:
 @friendly
 def users_disable(study: str, username: str) -> None:
     """Disable an account: no more logins or writes; what it wrote stays."""
-    from workbench.store.accounts import set_active
-
-    with Study.open(study) as s:
-        set_active(s, username, False, by=SYSTEM_USER)
-    click.echo(f"{username} disabled")
+    _change(study, lambda s: accounts.set_active(s, username, False, by=SYSTEM_USER), f"{username} disabled")
 
 
 @users.command("enable")
@@ -99,11 +89,7 @@ def users_disable(study: str, username: str) -> None:
 @friendly
 def users_enable(study: str, username: str) -> None:
     """Enable a disabled account again."""
-    from workbench.store.accounts import set_active
-
-    with Study.open(study) as s:
-        set_active(s, username, True, by=SYSTEM_USER)
-    click.echo(f"{username} enabled")
+    _change(study, lambda s: accounts.set_active(s, username, True, by=SYSTEM_USER), f"{username} enabled")
 
 
 @users.command("unlock")
@@ -112,11 +98,14 @@ def users_enable(study: str, username: str) -> None:
 @friendly
 def users_unlock(study: str, username: str) -> None:
     """Lift a lockout after too many failed logins."""
-    from workbench.store.accounts import unlock
+    _change(study, lambda s: accounts.unlock(s, username, by=SYSTEM_USER), f"{username} unlocked")
 
+
+def _change(study: str, change: Callable[[Study], object], message: str) -> None:
+    """One account change by the command line's custodian (the system account, with the OS user audited)."""
     with Study.open(study) as s:
-        unlock(s, username, by=SYSTEM_USER)
-    click.echo(f"{username} unlocked")
+        change(s)
+    click.echo(message)
 
 
 COMMANDS = (users,)

@@ -60,3 +60,11 @@ def test_the_csv_export_is_recorded_and_defuses_formulas(busy):
     assert rows[1][5].startswith("'=")
     exported = audit_entries(busy, by="admin1", actions=("export",))
     assert exported and detail(exported[0]) == {"format": "csv", "rows": len(entries)}
+
+
+def test_an_export_by_any_role_is_recorded(study):
+    from workbench.store.audit import record_export
+
+    record_export(study.path, by="rev1", what="chart", file_format="png", name="heatmap_en.png")
+    entry = audit_entries(study, by="admin1", actions=("export",))[0]
+    assert entry["user"] == "rev1" and detail(entry) == {"format": "png", "file": "heatmap_en.png"}

@@ -56,6 +56,16 @@ def audit_csv(study: Study, entries: list[dict[str, Any]], *, by: str | User) ->
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+def record_export(path: str, *, by: str | User, what: str, file_format: str, name: str) -> None:
+    """Record that someone exported data (any role may; reading is not a change, but it is on the record).
+
+    Opens its own connection: downloads are made when clicked, outside the page's run and its connection.
+    """
+    with Study.open(path) as study:
+        actor = study.user(by.username if isinstance(by, User) else by)
+        study.record(actor, "export", what, None, {"format": file_format, "file": name})
+
+
 def _cell(value: Any) -> str:
     text = "" if value is None else str(value)
     # a cell a spreadsheet would run as a formula (=, +, -, @) is kept as text

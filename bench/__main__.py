@@ -1,9 +1,19 @@
 """Run every benchmark and print its figures: `python -m bench`."""
 
-from bench import analysis_speed, import_throughput, page_rerun, segmentation_f1, suggest_quality, suggest_speed
+from bench import (
+    analysis_speed,
+    docx_reader,
+    import_throughput,
+    page_rerun,
+    segmentation_f1,
+    suggest_quality,
+    suggest_speed,
+)
 
 print("== Chinese segmentation (word-level F1 against bench/data/seg_gold_zh_hk.txt)")
 segmentation_f1.main()
+print("== .docx text: the streaming reader against python-docx (seconds, peak Python memory)")
+docx_reader.run()
 print("== Import throughput")
 import_throughput.run()
 print("== Coding page reruns (AppTest, median of 7)")

@@ -10,6 +10,7 @@ from workbench.store import accounts
 from workbench.store.passwords import generate_password
 from workbench.ui import session
 from workbench.ui.safe import md
+from workbench.ui.tokens import TOKENS
 from workbench.vocab import ROLES
 
 
@@ -53,24 +54,27 @@ def render() -> None:
         enable = st.radio("Access", ["disable", "enable"], horizontal=True, key="active_value") == "enable"
         if st.form_submit_button("Apply"):
             _run(lambda: accounts.set_active(study, target, enable, by=user),
-                 f"{target} {'enabled' if enable else 'disabled'}.")
+                 f"{target} {'enabled' if enable else 'disabled'}.", end_sessions_of=None if enable else target)
     with password, st.form("reset_password"):
         target = st.selectbox("Account", usernames, key="reset_target")
         cols = st.columns(2)
         if cols[0].form_submit_button("Reset password"):
             secret = generate_password()
             _run(lambda: accounts.reset_password(study, target, secret, by=user),
-                 f"Password of {target} reset; any lockout lifted.", password=(target, secret))
+                 f"Password of {target} reset; any lockout lifted; their sessions ended.", password=(target, secret),
+                 end_sessions_of=target)
         if cols[1].form_submit_button("Unlock only"):
             _run(lambda: accounts.unlock(study, target, by=user), f"{target} unlocked.")
 
 
-def _run(action, message: str, *, password: tuple[str, str] | None = None) -> None:
+def _run(action, message: str, *, password: tuple[str, str] | None = None, end_sessions_of: str | None = None) -> None:
     try:
         action()
     except WorkbenchError as err:
         st.error(md(err))
         return
+    if end_sessions_of:  # a disabled account or a reset password logs that person out everywhere
+        TOKENS.revoke_user(session.study_path(), end_sessions_of)
     st.session_state["users_flash"] = message
     if password:
         st.session_state["users_password"] = password

@@ -169,6 +169,7 @@ def test_finding2_payloads_are_shown_as_their_own_text(hostile_server, page):
     login(page, base, ADMIN, PASSWORD, path="codebook")
     page.get_by_label("Search codes").fill("xss")
     page.keyboard.press("Enter")
+    page.get_by_text("Definition <img src=x", exact=False).first.wait_for()
     wait_ready(page)
     text = page.locator("[data-testid='stMain']").inner_text()
     assert "Code <img src=x onerror=alert('XSS-IMG')> ![](http://127.0.0.2/xss-md.png)" in text

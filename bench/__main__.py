@@ -14,6 +14,7 @@ if sys.argv[1:]:
 from bench import (  # noqa: E402 - the full run only: these import the heavier parts
     analysis_speed,
     code_search,
+    docx_reader,
     import_throughput,
     page_rerun,
     segmentation_f1,
@@ -23,6 +24,8 @@ from bench import (  # noqa: E402 - the full run only: these import the heavier 
 
 print("== Chinese segmentation (word-level F1 against bench/data/seg_gold_zh_hk.txt)")
 segmentation_f1.main()
+print("== .docx text: the streaming reader against python-docx (seconds, peak Python memory)")
+docx_reader.run()
 print("== Import throughput")
 import_throughput.run()
 print("== Coding page reruns (AppTest, median of 7)")

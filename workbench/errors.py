@@ -44,3 +44,11 @@ class PiiHeld(WorkbenchError):
     def __init__(self, message: str, *, findings: list[tuple[int, str]]):
         super().__init__(message)
         self.findings = findings
+
+
+class BusyError(WorkbenchError):
+    """Another write held the study longer than the wait allows; nothing was written, try again."""
+
+    def __init__(self, message: str = "the study is busy with another change; nothing was written, try again "
+                                      "in a moment"):
+        super().__init__(message)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -47,18 +48,19 @@ def query(study: str | Path, sql: str, params: list | tuple = ()) -> list[tuple]
         db.close()
 
 
-@pytest.fixture(scope="module")
-def app_server(demo, tmp_path_factory):
-    """A Streamlit server on a private copy of the demo study; yields (base_url, study_path)."""
+@contextlib.contextmanager
+def serve(study: Path):
+    """A real server on a study, as `workbench serve` runs it (the st.App with the cookie routes and security
+    headers); yields its base URL."""
     if not CHROMIUM:
         pytest.fail("CI=true but Chromium is not installed")
-    study = copy_study(demo.path, tmp_path_factory.mktemp("browser") / "study.db")
     port = _free_port()
     env = {**os.environ, "WORKBENCH_STUDY": str(study), "WORKBENCH_SESSION_MINUTES": "60"}
     log = open(study.with_suffix(".log"), "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "streamlit_app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "workbench" / "ui" / "serving" / "workbench_server.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false"],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -72,10 +74,20 @@ def app_server(demo, tmp_path_factory):
     else:
         process.kill()
         pytest.fail("the Streamlit server did not become healthy in 60 s: " + study.with_suffix(".log").read_text())
-    yield base, study
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def app_server(demo, tmp_path_factory):
+    """A Streamlit server on a private copy of the demo study; yields (base_url, study_path)."""
+    study = copy_study(demo.path, tmp_path_factory.mktemp("browser") / "study.db")
+    with serve(study) as base:
+        yield base, study
 
 
 @pytest.fixture(scope="module")
@@ -121,6 +133,12 @@ def login(page, base: str, username: str, password: str, *, path: str = "") -> N
         screenshot(page, f"login-failed-{username}")
         raise
     wait_ready(page)
+    # the page posts a one-time ticket for the HttpOnly session cookie; leaving the page before it lands
+    # would lose the login on the next navigation
+    deadline = time.time() + 15
+    while "wb_session" not in {c["name"] for c in page.context.cookies()}:
+        assert time.time() < deadline, "the session cookie was not set after the login"
+        page.wait_for_timeout(100)
 
 
 def screenshot(page, name: str) -> Path:

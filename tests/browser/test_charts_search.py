@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.browser.conftest import login, screenshot, wait_ready
+from tests.browser.conftest import query as study_query
 
 CELL = "[data-testid='stVegaLiteChart'] .mark-rect path[aria-label*='{measure}'][aria-label*='{theme}']"
 
@@ -34,6 +35,9 @@ def test_reviewer_clicks_a_heatmap_cell_reads_quotes_and_downloads_png(app_serve
     download.value.save_as(target)
     data = target.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+    exports = study_query(_study, "SELECT u.username, a.detail FROM audit_log a JOIN users u ON u.id = a.user_id "
+                            "WHERE a.action = 'export' AND a.entity = 'chart'")
+    assert exports and exports[-1][0] == "reviewer" and '"png"' in exports[-1][1]  # downloads are on the record
 
 
 def test_reviewer_searches_in_chinese_and_english(app_server, page, demo):

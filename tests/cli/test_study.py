@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from workbench.cli.study import STREAMLIT_OPTIONS, app_script, streamlit_flags
+from workbench.cli.study import STREAMLIT_OPTIONS, app_script, server_script, streamlit_flags
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -14,6 +14,16 @@ def test_the_app_is_a_file_of_the_package():
     script = app_script()
     assert script.is_file() and script.name == "app.py"
     assert script.parent.name == "ui" and script.parent.parent.name == "workbench"
+
+
+def test_serve_runs_the_frame_with_the_servers_routes_and_headers():
+    from streamlit.web.server.app_discovery import discover_asgi_app
+
+    script = server_script()
+    assert script.parent.parent == app_script().parent
+    assert not (script.parent / "pages").exists(), "a pages/ folder beside the main script takes over deep links"
+    found = discover_asgi_app(script)  # what `streamlit run` looks for to serve an st.App
+    assert found.is_asgi_app and found.import_string == "workbench_server:app"
 
 
 def test_serve_options_are_the_checkouts_streamlit_config():

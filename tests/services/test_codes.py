@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from tests.helpers import CODE_DELAY, CODE_PASSPORT, CODE_WAGES, INTERVIEW, TINY_CODEBOOK, import_text
+from tests.helpers import CODE_DELAY, CODE_PASSPORT, CODE_WAGES, INTERVIEW, TINY_CODEBOOK, import_text, table_counts
 from workbench.errors import DuplicateError, InputError, NotFoundError, PermissionDenied
-from workbench.services.codebook import load_codebook, load_framework
+from workbench.services.codebook import Code, Codebook, load_codebook, load_framework
 from workbench.services.codes import (
     add_code,
     delete_code,
@@ -253,3 +253,38 @@ def test_delete_a_code_without_codings_and_refuse_one_with_codings(study):
     with pytest.raises(PermissionDenied):
         delete_code(study, CODE_DELAY, by="rev1")
     assert get_code(study, CODE_DELAY)
+
+
+# -- issue 13 finding 1: a colour is a colour and nothing else ------------------------------------------------
+HOSTILE_COLOURS = ['#fff" onerror="alert(1)', "red", "#12345", "url(http://127.0.0.2/x)", "#1234567",
+                   "#abcdef;background:url(x)", "", None, 123]
+
+
+@pytest.mark.parametrize("colour", HOSTILE_COLOURS)
+def test_finding1_add_code_refuses_anything_but_a_hex_colour(study, colour):
+    before = table_counts(study)
+    with pytest.raises(InputError, match="six hex digits"):
+        add_code(study, code_id="barriers/new", name_en="New", parent="barriers", color=colour, by="coder1")
+    assert table_counts(study) == before
+
+
+@pytest.mark.parametrize("colour", HOSTILE_COLOURS)
+def test_finding1_update_code_refuses_anything_but_a_hex_colour(study, colour):
+    with pytest.raises(InputError, match="six hex digits"):
+        update_code(study, CODE_DELAY, by="coder1", color=colour)
+    assert get_code(study, CODE_DELAY)["color"] != colour
+
+
+def test_finding1_short_colours_are_stored_as_rrggbb(study):
+    add_code(study, code_id="barriers/new", name_en="New", parent="barriers", color="#AbC", by="coder1")
+    assert get_code(study, "barriers/new")["color"] == "#AAbbCC"
+    update_code(study, "barriers/new", by="coder1", color="#123")
+    assert get_code(study, "barriers/new")["color"] == "#112233"
+
+
+def test_finding1_a_codebook_built_in_code_is_checked_too(study):
+    book = Codebook(id="x", title_en="X", title_zh="", version="1", framework=None,
+                    codes=[Code(id="x", name_en="X", color='#000" onerror="alert(1)')])
+    with pytest.raises(InputError, match="six hex digits"):
+        install_codebook(study, book, None, by="coder1")
+    assert study.db.execute("SELECT count(*) FROM codes WHERE id = 'x'").fetchone()[0] == 0

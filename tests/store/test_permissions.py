@@ -43,7 +43,7 @@ from workbench.services.reading import set_sensitive_codes, set_trauma_informed
 from workbench.services.suggest.models import ensure_model, set_metrics
 from workbench.services.suggest.service import accept, accept_all, generate, reject, reopen, study_rules
 from workbench.services.transcripts import delete_transcript
-from workbench.store import permissions
+from workbench.store import accounts, permissions
 
 WRITE_ACTIONS = [a for a in permissions.ACTIONS if a not in permissions.PERSONAL_ACTIONS]
 WORKBENCH = Path(__file__).resolve().parents[2] / "workbench"
@@ -71,9 +71,9 @@ def test_personal_actions_are_every_roles_own():
     assert all(permissions.allowed(role, a) for role in permissions.ROLES for a in permissions.PERSONAL_ACTIONS)
 
 
-def test_coders_do_everything_but_manage_users_configure_delete_assign_and_change_others_work():
+def test_coders_do_everything_but_manage_users_configure_delete_assign_change_others_work_and_read_the_audit():
     assert {a for a in WRITE_ACTIONS if not permissions.allowed("coder", a)} == {
-        "users.manage", "study.configure", "others.change", "transcripts.delete", "transcripts.assign"}
+        "users.manage", "study.configure", "others.change", "transcripts.delete", "transcripts.assign", "audit.view"}
 
 
 def test_coders_may_resolve_disagreements():
@@ -180,6 +180,9 @@ WRITES = {
     "set_sensitive_codes": lambda s, c: set_sensitive_codes(s, [CODE_DELAY], by="rev1"),
     # A reviewer may set their own reading setting (PERSONAL_ACTIONS), never another user's.
     "set_trauma_informed": lambda s, c: set_trauma_informed(s, user="coder1", enabled=False, by="rev1"),
+    "unlock": lambda s, c: accounts.unlock(s, "coder1", by="rev1"),
+    "set_role": lambda s, c: accounts.set_role(s, "rev1", "admin", by="rev1"),
+    "set_active": lambda s, c: accounts.set_active(s, "coder1", False, by="rev1"),
 }
 
 
@@ -205,6 +208,9 @@ COORDINATOR_WRITES = {
     "set_meta": lambda s: s.set_meta("title", "changed", by="coder1"),
     "add_names": lambda s: add_names(s, [("Maria Santos", "Dewi")], by="coder1"),
     "set_sensitive_codes": lambda s: set_sensitive_codes(s, [CODE_DELAY], by="coder1"),
+    "set_role": lambda s: accounts.set_role(s, "coder1", "admin", by="coder1"),
+    "set_active": lambda s: accounts.set_active(s, "admin1", False, by="coder1"),
+    "reset_password": lambda s: accounts.reset_password(s, "admin1", "password123", by="coder1"),
 }
 
 

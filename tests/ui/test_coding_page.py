@@ -218,7 +218,7 @@ def test_more_like_this_lists_similar_passages_for_a_clicked_coding(ui_study, de
     at.run()
     assert not at.exception
     assert any("More like this" in m.value for m in at.markdown)
-    assert any(" · shared: " in c.value for c in at.caption)
+    assert any(" · shared" in c.value for c in at.caption)  # escaped Markdown: "shared\\: …"
 
 
 def test_measures_chosen_with_the_apply_are_confirmed_and_undo_takes_them_back(ui_study, demo):

@@ -10,15 +10,35 @@ from __future__ import annotations
 
 import click
 
-from workbench.cli import agreement, codebook, coding, exports, imports, privacy, report, study, suggest, users
+from workbench.cli import (
+    agreement,
+    backups,
+    codebook,
+    coding,
+    exports,
+    imports,
+    privacy,
+    report,
+    study,
+    suggest,
+    users,
+)
+from workbench.store.study import os_user, reset_origin, set_origin
 
-FAMILIES = (study, imports, codebook, coding, users, report, suggest, agreement, exports, privacy)
+FAMILIES = (study, imports, codebook, coding, users, report, suggest, agreement, exports, privacy, backups)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="workbench")
-def main() -> None:
-    """Qualitative interview research workbench (one SQLite file per study)."""
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Qualitative interview research workbench (one SQLite file per study).
+
+    Whoever can run this command on a study file is its custodian: `--as` names who a change is recorded under,
+    and the audit log also records the operating-system account that ran the command.
+    """
+    token = set_origin(via="cli", os_user=os_user())
+    ctx.call_on_close(lambda: reset_origin(token))
 
 
 for _family in FAMILIES:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from workbench.cli.common import friendly, print_json, study_argument
+from workbench.cli.common import echo, friendly, print_json, study_argument
 from workbench.store.study import SYSTEM_USER, Study
 
 
@@ -65,7 +65,7 @@ def codebook_show(source: str, as_json: bool) -> None:
         indent = "  " * code["id"].count("/")
         count = "" if code.get("codings") is None else f"  [{code['codings']}]"
         measures = f"  → {', '.join(code['measures'])}" if code["measures"] else ""
-        click.echo(f"{indent}{code['id']}  {code['name_en']} / {code['name_zh']}{count}{measures}")
+        echo(f"{indent}{code['id']}  {code['name_en']} / {code['name_zh']}{count}{measures}")
 
 
 @codebook.command("history")

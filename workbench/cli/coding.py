@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from workbench.cli.common import friendly, print_json, study_argument
+from workbench.cli.common import echo, friendly, print_json, study_argument
 from workbench.errors import WorkbenchError
 from workbench.services.transcripts import resolve_transcript
 from workbench.store.study import Study
@@ -46,7 +46,7 @@ def code_add(study: str, transcript: str, start: int | None, end: int | None, ma
         coding_id = add_coding(s, transcript_id=tid, start=start, end=end, code_id=code_id, by=as_user,
                                assessment=assessment, memo=memo, measures=list(measures) if measures else None)
         coding = get_coding(s, coding_id)
-    click.echo(f"coding {coding_id}: {coding['code_id']} on {coding['transcript']} {coding['start']}-{coding['end']}"
+    echo(f"coding {coding_id}: {coding['code_id']} on {coding['transcript']} {coding['start']}-{coding['end']}"
                + (f", measures {' '.join(measures)} (confirmed)" if measures else ""))
 
 
@@ -79,9 +79,9 @@ def code_measures(study: str, coding_id: int, measures: tuple[str, ...], none_: 
         print_json(rows)
         return
     for row in rows:
-        click.echo(f"{row['measure']:<7} {row['status']:<10} {row['title_en']}")
+        echo(f"{row['measure']:<7} {row['status']:<10} {row['title_en']}")
     if not any(r["status"] in ("confirmed", "derived") for r in rows):
-        click.echo("speaks to no measure")
+        echo("speaks to no measure")
 
 
 @code.command("list")
@@ -104,7 +104,7 @@ def code_list(study: str, transcript: str | None, coder: str | None, code_id: st
     for row in rows:
         snippet = row["snippet"].replace("\n", " ")
         snippet = snippet[:60] + ("…" if len(snippet) > 60 else "")
-        click.echo(f"{row['id']:>5} {row['transcript']:<22} {row['start']:>6}-{row['end']:<6} {row['code_id']:<34} "
+        echo(f"{row['id']:>5} {row['transcript']:<22} {row['start']:>6}-{row['end']:<6} {row['code_id']:<34} "
                    f"{row['coder']:<8} {row['assessment'] or '':<11} {snippet}")
     click.echo(f"{len(rows)} codings")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.common import friendly, study_argument
+from workbench.cli.common import echo, friendly, shown, study_argument
 from workbench.errors import PiiHeld, WorkbenchError
 from workbench.services.exports.refi_import import IMPORTED_ROOT, POSITIONS, import_refi, sniff
 from workbench.services.pii_gate import Decision
@@ -37,11 +37,11 @@ PROJECT_MAX_BYTES = 500 * 1024 * 1024
               help="Replace likely identifying data with placeholders ([PHONE-1]) and listed names with pseudonyms.")
 @click.option("--allow-pii", is_flag=True, help="Import files with likely identifying data as they are (needs --reason).")
 @click.option("--reason", help="Why identifying data may stay (with --allow-pii); recorded in the audit log.")
+@click.option("--follow-symlinks", is_flag=True, help="Read files through symbolic links (refused by default).")
 @friendly
 def import_(study: str, files: tuple[str, ...], participant: str | None, group: str, attrs: tuple[str, ...],
             lang: str | None, interviewer: str | None, manifest: str | None, max_mb: float, positions: str,
-            as_user: str,
-            pseudonymise: bool, allow_pii: bool, reason: str | None) -> None:
+            as_user: str, pseudonymise: bool, allow_pii: bool, reason: str | None, follow_symlinks: bool) -> None:
     """Import transcripts, one transaction per file (the help text lists the formats from the readers).
 
     A file with likely identifying data (HKID, phone, e-mail, passport, URL, date of birth, address, a name on
@@ -82,24 +82,26 @@ def import_(study: str, files: tuple[str, ...], participant: str | None, group: 
                                                    show_pos=True) as bar:
         outcomes = import_files(s, [Path(f) for f in files], by=as_user, manifest=entries, participant=who,
                                 language=lang, interviewer=interviewer, max_bytes=int(max_mb * 1024 * 1024),
-                                progress=lambda _name: bar.update(1), pii=decision)
+                                progress=lambda _name: bar.update(1), pii=decision, follow_symlinks=follow_symlinks)
     for outcome in outcomes:
+        # a file name can hold escapes or a newline that would fake an "ok" line: every name is printed escaped
+        name = shown(outcome.file)
         if outcome.held:
-            click.echo(f"HELD    {outcome.file}: {len(outcome.held)} likely identifying item(s)", err=True)
+            echo(f"HELD    {name}: {len(outcome.held)} likely identifying item(s)", err=True)
             for line, kind in outcome.held:
-                click.echo(f"        {outcome.file} line {line}: {kind}", err=True)
+                echo(f"        {name} line {line}: {kind}", err=True)
         elif outcome.error:
-            click.echo(f"FAILED  {outcome.error}", err=True)
+            echo(f"FAILED  {outcome.error.replace(outcome.file, name)}", err=True)
         else:
             summary = outcome.summary
-            speakers = ", ".join(f"{k} ({v})" for k, v in summary["speakers"].items()) or "none"
-            click.echo(f"ok      {outcome.file}: transcript {outcome.transcript_id}, {summary['encoding']}, "
-                       f"{summary['language']}, {summary['turns']} turns, {summary['sentences']} sentences; "
-                       f"speakers: {speakers}; interviewer: {summary['interviewer'] or 'unknown'}")
+            speakers = ", ".join(f"{shown(k)} ({v})" for k, v in summary["speakers"].items()) or "none"
+            echo(f"ok      {name}: transcript {outcome.transcript_id}, {summary['encoding']}, "
+                 f"{summary['language']}, {summary['turns']} turns, {summary['sentences']} sentences; "
+                 f"speakers: {speakers}; interviewer: {shown(summary['interviewer'] or 'unknown')}")
             for warning in summary["warnings"]:
-                click.echo(f"        note: {warning}")
+                echo(f"        note: {warning}")
             if summary.get("pii"):
-                click.echo(f"        identifying data: {_kinds(summary['pii'])}")
+                echo(f"        identifying data: {_kinds(summary['pii'])}")
     held_files = sum(1 for o in outcomes if o.held)
     failed += sum(1 for o in outcomes if o.error) - held_files  # a held file also carries its message as an error
     held = held_files + projects_held
@@ -138,23 +140,23 @@ def _import_project(study: str, path: str, *, positions: str, as_user: str, pii:
         with Study.open(study) as s:
             plan, added = import_refi(s, name, data, by=as_user, positions=positions, pii=pii)
     except PiiHeld as err:
-        click.echo(f"HELD    {name}: {len(err.findings)} likely identifying item(s); nothing was imported", err=True)
-        click.echo(f"        {err}", err=True)
+        echo(f"HELD    {shown(name)}: {len(err.findings)} likely identifying item(s); nothing was imported", err=True)
+        echo(f"        {err}", err=True)
         return "held"
     except WorkbenchError as err:
-        click.echo(f"FAILED  {err}", err=True)
+        echo(f"FAILED  {err}", err=True)
         return "failed"
     summary = plan.summary()
     what = "project" if plan.kind == "qdpx" else "codebook"
     branch = f" ({summary['imported_branch']} under '{IMPORTED_ROOT}')" if summary["imported_branch"] else ""
-    click.echo(f"ok      {name}: REFI-QDA {what} from {plan.origin}: {added['transcripts']} transcripts, "
+    echo(f"ok      {shown(name)}: REFI-QDA {what} from {plan.origin}: {added['transcripts']} transcripts, "
                f"{added['codes']} codes{branch}, {added['codings']} codings, {added['memos']} memos, "
                f"{added['participants']} participants, {added['users']} new user(s)")
     if added["users"]:
         click.echo("        note: new users cannot log in until an admin sets a password "
                    "(workbench users reset-password)")
     for warning in summary["warnings"]:
-        click.echo(f"        note: {warning}")
+        echo(f"        note: {warning}")
     return "ok"
 
 

@@ -7,7 +7,7 @@ import json
 import click
 import pandas as pd
 
-from workbench.cli.common import friendly, print_json, study_argument
+from workbench.cli.common import echo, friendly, print_json, study_argument
 from workbench.store.study import Study
 from workbench.vocab import LANGUAGES, LAYERS
 
@@ -60,7 +60,7 @@ def report(study: str, table: str, level: str | None, split_by: str, layer: str,
         drop = [c for c in ("name_zh", "measure_zh", "row_zh", "name_zh_a", "name_zh_b", "measure_en",
                             "measure_position", "framework", "overlap") if c in frame.columns]
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200):
-            click.echo(frame.drop(columns=drop).to_string(index=False))
+            echo(frame.drop(columns=drop).to_string(index=False))
 
 
 @click.command("search")
@@ -87,7 +87,7 @@ def search_command(study: str, query: str, groups: tuple[str, ...], languages: t
                     "sentences": result.sentences, "hits": result.hits})
         return
     for hit in result.hits:
-        click.echo(f"{hit['transcript']:<20} {hit['start']:>6}-{hit['end']:<6} {hit['line']}")
+        echo(f"{hit['transcript']:<20} {hit['start']:>6}-{hit['end']:<6} {hit['line']}")
     shown = len({h['segment_id'] for h in result.hits})
     click.echo(f"{len(result.hits)} hits in {shown} of {result.sentences} matching sentences ({result.mode})")
 

@@ -19,7 +19,7 @@ from workbench.store.study import Study
 # streamlit_app.py`); tests/cli/test_study.py keeps the two equal.
 STREAMLIT_OPTIONS: dict[str, dict[str, object]] = {
     "server": {"address": "127.0.0.1", "headless": True, "runOnSave": False, "fileWatcherType": "none",
-               "maxUploadSize": 50},
+               "maxUploadSize": 50, "enableXsrfProtection": True, "enableAgentApi": False},
     "browser": {"gatherUsageStats": False, "serverAddress": "127.0.0.1"},
     "client": {"toolbarMode": "minimal", "showErrorDetails": "none"},
     "logger": {"level": "warning"},
@@ -28,8 +28,13 @@ STREAMLIT_OPTIONS: dict[str, dict[str, object]] = {
 
 
 def app_script() -> Path:
-    """The app's frame inside the installed package (what `streamlit run` is given)."""
+    """The app's frame inside the installed package."""
     return Path(str(files("workbench.ui").joinpath("app.py")))
+
+
+def server_script() -> Path:
+    """What `streamlit run` is given: the frame served with the session-cookie routes and security headers."""
+    return Path(str(files("workbench.ui.serving").joinpath("workbench_server.py")))
 
 
 def streamlit_flags(*, address: str, port: int) -> list[str]:
@@ -97,7 +102,7 @@ def serve(study: str, port: int, address: str) -> None:
     """Start the web app on this study (localhost only, no usage statistics)."""
     Study.open(study).close()  # fail here, with a message, if the file is not a study
     env = {**os.environ, "WORKBENCH_STUDY": str(Path(study).resolve())}
-    command = [sys.executable, "-m", "streamlit", "run", str(app_script()),
+    command = [sys.executable, "-m", "streamlit", "run", str(server_script()),
                *streamlit_flags(address=address, port=port)]
     click.echo(f"serving {study} on http://{address}:{port}", err=True)
     sys.exit(subprocess.call(command, env=env))

@@ -21,6 +21,15 @@ _CODE_KEYS = {"id", "parent", "name", "definition", "include", "exclude", "examp
 _FRAMEWORK_KEYS = {"format", "id", "title", "published", "source", "description", "pillars", "measures"}
 _MEASURE_KEYS = {"id", "pillar", "kind", "title", "description", "source"}
 _LINE = "__line__"
+_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
+COLOR_HINT = "a colour is '#' and six hex digits, e.g. '#a1b2c3'"
+
+
+def checked_color(value: object) -> str | None:
+    """The colour as '#rrggbb' ('#abc' widened), or None if it is anything else: the one colour rule."""
+    if not isinstance(value, str) or not _COLOR.fullmatch(value):
+        return None
+    return value if len(value) == 7 else "#" + "".join(ch * 2 for ch in value[1:])
 
 
 class CodebookError(InputError):
@@ -231,15 +240,15 @@ def _parse_code(raw: dict[str, Any], problems: list[str]) -> Code:
     name_en, name_zh = _bilingual(raw.get("name"), f"{where}: name of {code_id}", problems, required=True)
     definition_en, definition_zh = _bilingual(raw.get("definition"), f"{where}: definition", problems, required=False)
     measures = _string_list(raw.get("measures"), f"{where}: measures", problems)
-    color = raw.get("color") or "#888888"
-    if not (isinstance(color, str) and re.fullmatch(r"#(?:[0-9a-fA-F]{3}){1,2}", color)):
+    color = checked_color(raw.get("color") or "#888888")
+    if color is None:
         problems.append(f"{where}: color must look like '#a1b2c3'")
     return Code(id=code_id, parent=raw.get("parent"), name_en=name_en, name_zh=name_zh,
                 definition_en=definition_en, definition_zh=definition_zh,
                 include=_string_list(raw.get("include"), f"{where}: include", problems),
                 exclude=_string_list(raw.get("exclude"), f"{where}: exclude", problems),
                 examples=_string_list(raw.get("examples"), f"{where}: examples", problems),
-                measures=measures, color=str(color),
+                measures=measures, color=color or "#888888",
                 keywords=_keywords(raw.get("keywords"), f"{where}: keywords", problems), line=line)
 
 

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from workbench.errors import DuplicateError, InputError, NotFoundError
-from workbench.services.codebook import Codebook, Framework
+from workbench.services.codebook import COLOR_HINT, Codebook, Framework, checked_color
 from workbench.store import permissions
 from workbench.store.study import Study, User, now
 
@@ -36,7 +36,7 @@ def install_codebook(study: Study, codebook: Codebook, framework: Framework | No
                    "name_en": code.name_en, "name_zh": code.name_zh,
                    "definition_en": code.definition_en, "definition_zh": code.definition_zh,
                    "include": _j(code.include), "exclude": _j(code.exclude), "examples": _j(code.examples),
-                   "keywords": _j(code.keywords), "color": code.color, "position": position}
+                   "keywords": _j(code.keywords), "color": _color(code.color), "position": position}
             if code.id in existing:
                 study.db.table("codes").update(code.id, {**row, "updated_at": now(), "updated_by": actor.id})
                 updated += 1
@@ -103,6 +103,7 @@ def add_code(study: Study, *, code_id: str, name_en: str, parent: str | None = N
     """Create a new code."""
     if not code_id or any(c.isspace() for c in code_id):
         raise InputError("a code id is a text without spaces, e.g. barriers/new_code")
+    color = _color(color)
     with study.writing(by=by, action="codebook.edit") as actor:
         if study.db.execute("SELECT 1 FROM codes WHERE id = ?", [code_id]).fetchone():
             raise DuplicateError(f"code {code_id!r} already exists")
@@ -128,6 +129,8 @@ def update_code(study: Study, code_id: str, *, by: str | User, **changes: Any) -
     if unknown:
         raise InputError(f"cannot change {', '.join(sorted(unknown))} of a code")
     study.actor(by, action="codebook.edit")  # refused even when nothing would change
+    if "color" in changes:
+        changes["color"] = _color(changes["color"])
     before = get_code(study, code_id)
     for key in _LISTS:
         if key in changes:
@@ -192,6 +195,13 @@ def codings_by_coder(study: Study, code_ids: list[str]) -> dict[str, list[int]]:
     for username, coding_id in rows.fetchall():
         found.setdefault(username, []).append(coding_id)
     return found
+
+
+def _color(value: object) -> str:
+    color = checked_color(value)
+    if color is None:  # colours reach pages and the transcript view's styles: never anything but a colour
+        raise InputError(f"{COLOR_HINT}, not {str(value)[:40]!r}")
+    return color
 
 
 def merge_codes(study: Study, *, source: str, target: str, by: str | User) -> int:

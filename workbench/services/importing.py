@@ -171,7 +171,8 @@ class ImportOutcome:
 def import_files(study: Study, paths: Iterable[Path], *, by: str | User, manifest: dict[str, dict[str, Any]] | None = None,
                  participant: ParticipantInfo | None = None, language: str | None = None,
                  interviewer: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                 progress: Callable[[str], None] | None = None, pii: Decision | None = None) -> list[ImportOutcome]:
+                 progress: Callable[[str], None] | None = None, pii: Decision | None = None,
+                 follow_symlinks: bool = False) -> list[ImportOutcome]:
     """Import files one transaction each; a failure or a held file is reported and the batch goes on."""
     outcomes = []
     gate = gate_for(study, pii)
@@ -185,7 +186,7 @@ def import_files(study: Study, paths: Iterable[Path], *, by: str | User, manifes
             continue
         try:
             who = ParticipantInfo.from_manifest(entry, source=path.name) if entry else participant
-            prepared = prepare(path.name, file_bytes(path, max_bytes=max_bytes),
+            prepared = prepare(path.name, file_bytes(path, max_bytes=max_bytes, follow_symlinks=follow_symlinks),
                                language=(entry or {}).get("language") or language,
                                interviewer=(entry or {}).get("interviewer_speaker") or interviewer,
                                max_bytes=max_bytes, gate=gate)

@@ -1,5 +1,6 @@
 """Password hashing with argon2 (argon2-cffi)."""
 
+import functools
 import secrets
 
 from argon2 import PasswordHasher
@@ -26,3 +27,9 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
 def generate_password() -> str:
     """A random password to print once."""
     return secrets.token_urlsafe(12)
+
+
+@functools.cache
+def dummy_hash() -> str:
+    """A hash no password matches: verified against when a username is unknown, so a wrong name costs the same."""
+    return _hasher.hash(secrets.token_urlsafe(16))

@@ -8,16 +8,17 @@ ROLES = ROLE_VOCABULARY.values
 # Every action a role can be granted. Reading needs no action: every logged-in user reads.
 ACTIONS = ("users.manage", "study.configure", "transcripts.import", "transcripts.delete", "codebook.edit",
            "codings.write", "memos.write", "suggestions.decide", "suggestions.generate", "others.change",
-           "transcripts.assign", "codings.resolve", "preferences.own")
+           "transcripts.assign", "codings.resolve", "preferences.own", "audit.view")
 # Actions on one's own account rather than the study's data (a reading setting): every role, reviewers too.
 PERSONAL_ACTIONS = frozenset({"preferences.own"})
 
 # An action not listed for a role is refused; reviewers only read (and set their own preferences). "others.change"
-# is the right to change or remove what another user wrote (their codings, memos), including through a codebook operation that
-# carries their codings (merging, moving or deleting a code): admins only. Deleting a transcript takes every
-# coder's work with it: admins only. "transcripts.assign" (who double-codes which transcript, blind or not) is
-# the admins'; "codings.resolve" (settling disagreements into the consensus layer) is every coder's, so a team
-# can resolve together.
+# is the right to change or remove what another user wrote (their codings, memos), including through a codebook
+# operation that carries their codings (merging, moving or deleting a code): admins only. Deleting a transcript
+# takes every coder's work with it: admins only. "transcripts.assign" (who double-codes which transcript, blind or
+# not) is the admins'; "codings.resolve" (settling disagreements into the consensus layer) is every coder's, so a
+# team can resolve together. "audit.view" reads the audit log (logins, OS users, who changed what): admins only,
+# though it writes nothing.
 _ALLOWED: dict[str, frozenset[str]] = {
     "admin": frozenset(ACTIONS),
     "coder": frozenset(

@@ -547,6 +547,33 @@ def agreement(db: Database) -> None:
     codebook_versions.record(db, author_id=None, first_summary="the codebook as it stood when versioning began")
 
 
+# -- 0010: accounts — login attempts for the rate limit and lockout, last login (see workbench/store/accounts.py) --
+# Attempts are keyed by a hash of the username typed, so unknown usernames lock out exactly like real ones (the
+# lockout never tells an attacker which accounts exist) and a password typed into the username field is not
+# stored as text.
+_ACCOUNTS = [
+    """CREATE TABLE login_attempts (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        username_key TEXT NOT NULL,
+        user_id INTEGER REFERENCES users(id),
+        outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'failed', 'refused', 'unlocked')),
+        client TEXT
+    )""",
+    "CREATE INDEX idx_login_attempts_key ON login_attempts(username_key, id)",
+    "CREATE INDEX idx_login_attempts_at ON login_attempts(at)",
+    "ALTER TABLE users ADD COLUMN last_login_at TEXT",
+    "CREATE INDEX IF NOT EXISTS idx_audit_log_at ON audit_log(at)",
+]
+
+
+@migrations(name="0010_accounts")
+def accounts(db: Database) -> None:
+    """Login attempts (rate limit, lockout, audit) and each account's last login."""
+    for statement in _ACCOUNTS:
+        db.execute(statement)
+
+
 # -- 0012: suggestions explain themselves (issue 14) ------------------------------------------------------------
 @migrations(name="0012_suggest_feedback")
 def suggest_feedback(db: Database) -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,12 +16,33 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from workbench.errors import AuthError, DuplicateError, InputError, NotFoundError
-from workbench.store import codebook_versions, passwords, permissions
-from workbench.store.schema import migrate
+from workbench.errors import AuthError, BusyError, DuplicateError, InputError, NotFoundError
+from workbench.store import codebook_versions, files, passwords, permissions
+from workbench.store.schema import CONSENSUS_USER, migrate
 from workbench.vocab import is_coder_role
 
 SYSTEM_USER = "system"
+# Where writes come from, added to every audit entry: the CLI sets its OS user (whoever can run it on the file
+# is the study's custodian, so the audit says who that was at the keyboard, whatever `--as` claims).
+_ORIGIN: ContextVar[tuple[tuple[str, str], ...]] = ContextVar("workbench_audit_origin", default=())
+
+
+def set_origin(**fields: str) -> Token[tuple[tuple[str, str], ...]]:
+    """Stamp every audit entry written from here on (in this context) with these fields; reset with the token."""
+    return _ORIGIN.set(tuple(fields.items()))
+
+
+def reset_origin(token: Token[tuple[tuple[str, str], ...]]) -> None:
+    """Undo set_origin."""
+    _ORIGIN.reset(token)
+
+
+def os_user() -> str:
+    """The operating-system account running this process."""
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        return f"uid {os.getuid()}"
 
 
 def now() -> str:
@@ -58,6 +81,8 @@ class Study:
         path = str(path)
         if path != ":memory:" and not create and not Path(path).exists():
             raise NotFoundError(f"no study file at {path} (create one with: workbench init {path})")
+        if path != ":memory:":
+            files.create_private(path)  # before SQLite creates it 0644 (its WAL and SHM files copy its mode)
         conn = sqlite3.connect(path, check_same_thread=False, timeout=10)
         try:
             # Ask SQLite rather than reading the header ourselves: closing our own file handle on the
@@ -71,6 +96,7 @@ class Study:
             conn.close()
             raise InputError("this SQLite database is not a workbench study (it holds other tables)", source=path)
         if path != ":memory:":
+            files.make_private(path)  # studies made before 0600 was the rule are narrowed when opened
             db.enable_wal()
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA busy_timeout = 10000")
@@ -98,8 +124,9 @@ class Study:
     def set_meta(self, key: str, value: str, *, by: str | User) -> None:
         """Set a study metadata value."""
         with self.writing(by=by, action="study.configure") as actor:
+            before = self.meta(key)
             self.put_meta_in_write(key, value)
-            self.audit(actor, "set", "study_meta", key, {})
+            self.audit(actor, "set", "study_meta", key, {"before": before, "after": value})
 
     def put_meta_in_write(self, key: str, value: str) -> None:
         """Store a metadata value as part of a write already checked by `writing`."""
@@ -184,18 +211,23 @@ class Study:
             self.audit(actor, "reset_password", "user", username, {})
 
     def authenticate(self, username: str, password: str) -> User:
-        """The user whose password this is, or AuthError (same message whatever was wrong)."""
+        """The user whose password this is, or AuthError (same message and time whatever was wrong)."""
         row = self.db.execute(
             "SELECT password_hash FROM users WHERE username = ? AND active = 1", [username]
         ).fetchone()
-        if row is None or not passwords.verify_password(row[0], password):
+        if row is None or row[0] is None:
+            passwords.verify_password(passwords.dummy_hash(), password)  # an unknown name costs what a known one does
+            raise AuthError("unknown username or wrong password")
+        if not passwords.verify_password(row[0], password):
             raise AuthError("unknown username or wrong password")
         return self.user(username)
 
     # -- writes ------------------------------------------------------------------------------
     def actor(self, by: str | User, *, action: str) -> User:
-        """The user acting, checked for an action before any work starts (no write is opened)."""
-        actor = by if isinstance(by, User) else self.user(by)
+        """The user acting, as the study has them now (a disabled account or a changed role counts at once)."""
+        username = by.username if isinstance(by, User) else by
+        # The consensus layer's reserved account never logs in (inactive), but the library writes its codings.
+        actor = self.user(username, include_inactive=username == CONSENSUS_USER)
         permissions.require(username=actor.username, role=actor.role, action=action)
         return actor
 
@@ -206,20 +238,56 @@ class Study:
         actor = self.actor(by, action=action)
         if owner is not None:
             permissions.require_owner(username=actor.username, role=actor.role, owner=owner, what=what)
-        with self.db.atomic():
+        # A write inside a write is a savepoint of the outer one; the outermost takes the write lock first.
+        with self.db.atomic() if self.db.conn.in_transaction else self._immediate():
             yield actor
             if action == "codebook.edit":  # whatever the operation, a change to the codebook makes a version
                 codebook_versions.record(self.db, author_id=actor.id)
 
-    def audit(self, actor: User, action: str, entity: str, entity_id: Any, detail: dict[str, Any]) -> None:
-        """Record who did what; detail must never carry transcript text."""
-        if actor.username == SYSTEM_USER:
-            detail = {**detail, "os_user": _os_user()}
+    @contextmanager
+    def bookkeeping(self) -> Iterator[None]:
+        """A short write of records that change no study content (login attempts, audit entries): no permission."""
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        with self._immediate():
+            yield
+
+    @contextmanager
+    def _immediate(self) -> Iterator[None]:
+        # BEGIN IMMEDIATE takes the write lock first, so waiting for a busy study honours the busy timeout; a
+        # deferred BEGIN that reads and then writes fails at once with "database is locked" when it upgrades.
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            raise _busy(err) from err
+        try:
+            yield
+        except BaseException:
+            self.db.conn.rollback()
+            raise
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError as err:
+            self.db.conn.rollback()
+            raise _busy(err) from err
+
+    def audit(self, actor: User | None, action: str, entity: str, entity_id: Any, detail: dict[str, Any]) -> None:
+        """Record who did what inside a write; detail must never carry transcript text."""
+        detail = {**detail, **dict(_ORIGIN.get())}
+        if actor is not None and actor.username == SYSTEM_USER:
+            detail.setdefault("os_user", os_user())
         self.db.table("audit_log").insert(
-            {"at": now(), "user_id": actor.id, "action": action, "entity": entity,
+            {"at": now(), "user_id": None if actor is None else actor.id, "action": action, "entity": entity,
              "entity_id": None if entity_id is None else str(entity_id),
              "detail": json.dumps(detail, ensure_ascii=False)}
         )
+
+    def record(self, actor: User | None, action: str, entity: str, entity_id: Any, detail: dict[str, Any]) -> None:
+        """Audit something that changes nothing (a login, an export, a backup) in its own short write."""
+        with self.bookkeeping():
+            self.audit(actor, action, entity, entity_id, detail)
 
     def recent_activity(self, *, limit: int = 20) -> list[dict[str, Any]]:
         """The latest audit entries with usernames."""
@@ -254,8 +322,7 @@ def _is_empty_or_study(db: Database) -> bool:
         "SELECT 1 FROM _sqlite_migrations WHERE migration_set = 'workbench' LIMIT 1").fetchone() is not None
 
 
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers
-        return "unknown"
+def _busy(err: sqlite3.OperationalError) -> Exception:
+    """A locked study as the domain's BusyError; any other operational error unchanged."""
+    text = str(err).lower()
+    return BusyError() if "locked" in text or "busy" in text else err

@@ -36,6 +36,7 @@ def decode(data: bytes, *, source: str) -> tuple[str, str]:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError as err:
         utf8_error = err
+    _refuse_mixed(data, source=source)
     best = from_bytes(data, cp_isolation=LEGACY_CANDIDATES).best()
     if best is None or best.encoding not in LEGACY_CANDIDATES + ["big5", "cp950"]:
         line = data.count(b"\n", 0, utf8_error.start) + 1
@@ -48,6 +49,37 @@ def decode(data: bytes, *, source: str) -> tuple[str, str]:
     if _readable_ratio(text) < 0.9:
         raise InputError("this looks like a binary file, not text", source=source)
     return text, _LABELS.get(best.encoding, best.encoding)
+
+
+def _refuse_mixed(data: bytes, *, source: str) -> None:
+    """Refuse a file whose lines are in different encodings (UTF-8 with a Latin-1 or Big5 line, say), naming them.
+
+    Read whole as one legacy encoding, such a file became mojibake reported as fine (issue 13 finding 7).
+    """
+    utf8: list[tuple[int, int]] = []  # line, non-ASCII characters on it
+    other: list[int] = []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if max(line, default=0) < 0x80:
+            continue
+        try:
+            utf8.append((number, sum(ord(ch) > 0x7F for ch in line.decode("utf-8"))))
+        except UnicodeDecodeError:
+            other.append(number)
+    if not utf8 or not other:
+        return
+    if len(utf8) >= len(other):
+        raise InputError(f"mixed encodings: {_lines(other)} not UTF-8 but the rest of the file is; "
+                         "re-save the file as UTF-8", source=source, line=other[0])
+    # in a legacy file a lone two-byte pair can be valid UTF-8 by chance; two non-ASCII characters are not chance
+    strong = [number for number, count in utf8 if count >= 2]
+    if strong:
+        raise InputError(f"mixed encodings: {_lines(strong)} UTF-8 inside a file in another encoding; re-save "
+                         "the file as UTF-8", source=source, line=strong[0])
+
+
+def _lines(numbers: list[int]) -> str:
+    shown = ", ".join(map(str, numbers[:5])) + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
+    return f"line {shown} is" if len(numbers) == 1 else f"lines {shown} are"
 
 
 def _strict(data: bytes, codec: str, *, source: str) -> str:

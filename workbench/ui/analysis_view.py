@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import pandas as pd
@@ -12,10 +11,11 @@ from workbench.services.analysis import Filters
 from workbench.services.analysis.base import groups_present
 from workbench.services.charts import chart_csv, chart_png, chart_svg
 from workbench.services.codes import list_codes, list_measures
+from workbench.store.audit import record_export
 from workbench.store.study import Study
-from workbench.ui import reading
+from workbench.ui import reading, session
 from workbench.ui.pages import script_for
-from workbench.ui.safe import md
+from workbench.ui.safe import md, md_quote
 from workbench.vocab import ASSESSMENTS, LANGUAGES, LAYERS, NOT_ASSESSED
 
 LABELS = {"English": "en", "繁體中文": "zh"}
@@ -108,7 +108,7 @@ def show_quotes(quotes: pd.DataFrame, *, key: str, limit: int = QUOTES_PER_CODE)
         else [None] * len(shown)
     for row, note in zip(shown.itertuples(index=False), notes):
         data = row._asdict()
-        reading.passage(note, lambda d=data: st.markdown("> " + html.escape(str(d["snippet"])).replace("\n", "\n> ")))
+        reading.passage(note, lambda d=data: st.markdown(md_quote(d["snippet"])))
         left, right = st.columns([5, 1])
         left.caption(md(quote_caption(pd.Series(data))))
         open_transcript_link(right, data["transcript"], start=data.get("start"), end=data.get("end"))
@@ -117,14 +117,23 @@ def show_quotes(quotes: pd.DataFrame, *, key: str, limit: int = QUOTES_PER_CODE)
 
 
 def download_buttons(chart: Any, *, name: str, key: str) -> None:
-    """PNG, SVG and CSV downloads of a chart (images are made only when clicked); the toolbar's own PNG hidden."""
+    """PNG, SVG and CSV downloads of a chart (made only when clicked; each download audited); toolbar PNG hidden."""
     st.html(CHART_CSS)
+    path, user = session.study_path(), session.require_user()
+
+    def recorded(make: Any, file_format: str) -> Any:
+        def data() -> bytes | str:
+            content = make(chart)
+            record_export(path, by=user, what="chart", file_format=file_format, name=f"{name}.{file_format}")
+            return content
+        return data
+
     cols = st.columns(3)
-    cols[0].download_button("PNG", lambda: chart_png(chart), file_name=f"{name}.png", mime="image/png",
+    cols[0].download_button("PNG", recorded(chart_png, "png"), file_name=f"{name}.png", mime="image/png",
                             key=f"{key}_png", icon=":material/image:", on_click="ignore")
-    cols[1].download_button("SVG", lambda: chart_svg(chart), file_name=f"{name}.svg", mime="image/svg+xml",
+    cols[1].download_button("SVG", recorded(chart_svg, "svg"), file_name=f"{name}.svg", mime="image/svg+xml",
                             key=f"{key}_svg", icon=":material/draw:", on_click="ignore")
-    cols[2].download_button("CSV", lambda: chart_csv(chart), file_name=f"{name}.csv", mime="text/csv",
+    cols[2].download_button("CSV", recorded(chart_csv, "csv"), file_name=f"{name}.csv", mime="text/csv",
                             key=f"{key}_csv", icon=":material/table:", on_click="ignore")
 
 

@@ -4,16 +4,22 @@
 frame on every rerun, so everything happens inside `run()`, not at import.
 """
 
+from importlib import resources
+
 import streamlit as st
 
 from workbench.ui import auth, reading, session
 from workbench.ui.cookie import sync_cookie
 from workbench.ui.pages import registry
+from workbench.ui.safe import md
+
+FAVICON = resources.files("workbench.ui") / "static" / "favicon.png"
 
 
 def run() -> None:
     """Configure the page, gate on login, then run the page the navigation picks."""
-    st.set_page_config(page_title="Interview research workbench", page_icon=":material/forum:", layout="wide")
+    # a local file: a ":material/…:" page icon made every page fetch its favicon from fonts.gstatic.com
+    st.set_page_config(page_title="Interview research workbench", page_icon=str(FAVICON), layout="wide")
 
     specs = registry()
     pages = {spec.url_path: st.Page(spec.script, title=spec.title, url_path=spec.url_path, icon=spec.icon)
@@ -25,14 +31,14 @@ def run() -> None:
     if user is None:
         # Resolve the requested page (and keep its URL and query) without showing it until login.
         st.navigation([home, *pages.values()], position="hidden")
-        sync_cookie(None)
+        sync_cookie()
         auth.login_form()
         st.stop()
 
     with st.sidebar:
-        sync_cookie(session.token())
-        st.caption(f"Signed in as **{user.display_name}** ({user.role})")
-        st.caption(f"Study: `{session.study_path().rsplit('/', 1)[-1]}`")
+        sync_cookie()
+        st.caption(f"Signed in as **{md(user.display_name)}** ({user.role})")
+        st.caption(f"Study: {md(session.study_path().rsplit('/', 1)[-1])}")
         reading.sidebar_toggle(session.study(), user)
         if st.button("Log out", icon=":material/logout:"):
             session.logout(reason="You have logged out.")

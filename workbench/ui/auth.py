@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workbench.errors import AuthError
+from workbench.errors import WorkbenchError
 from workbench.ui import session
+from workbench.ui.safe import md
 
 
 def login_form() -> None:
@@ -22,7 +23,7 @@ def login_form() -> None:
     if submitted:
         try:
             session.login(username, password)
-        except AuthError as err:
-            st.error(str(err).capitalize())
+        except WorkbenchError as err:  # wrong password, locked out, or the study busy for a moment
+            st.error(md(str(err).capitalize()))
             return
         st.rerun()

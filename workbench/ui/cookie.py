@@ -1,22 +1,30 @@
-"""Keeps the login token in a browser cookie so a reload does not log the user out."""
+"""Hands the login to the browser as an HttpOnly cookie (set by the server, never by page script).
+
+After a login, the page posts the session's one-time ticket to /wb/session (workbench/ui/web.py), whose answer
+sets the cookie; after a logout it posts to /wb/logout, which revokes the token and deletes the cookie. The
+script sees neither the token nor the cookie.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from workbench.ui.session import COOKIE, SESSION_MINUTES
+from workbench.ui.session import cookie_instruction
 
 _JS = """
 export default function (component) {
   const { data } = component;
-  const age = data.token ? data.max_age : 0;
-  document.cookie = `${data.name}=${data.token || ""}; path=/; max-age=${age}; SameSite=Strict`;
+  const post = (path, body) => fetch(path, {method: "POST", body: body || "", credentials: "same-origin",
+                                            headers: {"Content-Type": "text/plain"}, cache: "no-store"});
+  if (data.ticket) post("/wb/session", data.ticket).catch(() => {});
+  if (data.logout) post("/wb/logout").catch(() => {});
 }
 """
 _component = st.components.v2.component("workbench_session_cookie", html="<span></span>", js=_JS)
 
 
-def sync_cookie(token: str | None) -> None:
-    """Set (or clear, when token is None) the session cookie in the browser."""
-    _component(key="session_cookie", data={"name": COOKIE, "token": token, "max_age": int(SESSION_MINUTES * 60)},
-               height=0)
+def sync_cookie() -> None:
+    """Post this run's cookie instruction (a fresh login's ticket, or a logout) from the page, if there is one."""
+    instruction = cookie_instruction()
+    if instruction["ticket"] or instruction["logout"]:
+        _component(key="session_cookie", data=instruction, height=0)

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import os
-import secrets
-import threading
 import time
 
 import streamlit as st
 
 from workbench.errors import AuthError, NotFoundError
+from workbench.store import accounts
 from workbench.store.study import Study, User
-
-SESSION_MINUTES = float(os.environ.get("WORKBENCH_SESSION_MINUTES", "120"))
+from workbench.ui.tokens import COOKIE, SESSION_MINUTES, TOKENS
 
 
 def study_path() -> str:
@@ -38,62 +36,31 @@ def study() -> Study:
     return opened
 
 
-COOKIE = "wb_session"
-
-
-class _Tokens:
-    """Server-side login tokens (in memory: a restart logs everyone out); the browser holds only the token."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._tokens: dict[str, tuple[str, str, float]] = {}
-
-    def issue(self, path: str, username: str) -> str:
-        token = secrets.token_urlsafe(32)
-        with self._lock:
-            self._tokens[token] = (path, username, time.time())
-        return token
-
-    def resolve(self, token: str, path: str) -> str | None:
-        with self._lock:
-            entry = self._tokens.get(token)
-            if entry is None or entry[0] != path:
-                return None
-            if time.time() - entry[2] > SESSION_MINUTES * 60:
-                del self._tokens[token]
-                return None
-            self._tokens[token] = (entry[0], entry[1], time.time())
-            return entry[1]
-
-    def revoke(self, token: str | None) -> None:
-        with self._lock:
-            self._tokens.pop(token or "", None)
-
-
-@st.cache_resource
-def _tokens() -> _Tokens:
-    return _Tokens()
-
-
 def user() -> User | None:
-    """The logged-in user, or None (also after the session expired); a reload keeps the login via a cookie."""
+    """The logged-in user as the study has them now (a role change counts at once), or None when logged out,
+    expired or disabled; a reload keeps the login through the HttpOnly cookie."""
     current = st.session_state.get("_user")
     if current is None:
         return _restore_from_cookie()
     token = st.session_state.get("_token")
     if time.time() - st.session_state.get("_last_seen", 0) > SESSION_MINUTES * 60 or (
-            token and _tokens().resolve(token, study_path()) is None):
+            token and TOKENS.resolve(token, study_path()) is None):
         logout(reason="Your session expired; please log in again.")
         return None
-    st.session_state["_last_seen"] = time.time()
-    return current
+    try:
+        fresh = study().user(current.username)
+    except NotFoundError:
+        logout(reason="Your account has been disabled; ask your study administrator.")
+        return None
+    st.session_state.update({"_user": fresh, "_last_seen": time.time()})
+    return fresh
 
 
 def _restore_from_cookie() -> User | None:
     token = st.context.cookies.get(COOKIE)
     if not token or token == st.session_state.get("_revoked"):
         return None
-    username = _tokens().resolve(token, study_path())
+    username = TOKENS.resolve(token, study_path())
     if username is None:
         return None
     try:
@@ -105,28 +72,37 @@ def _restore_from_cookie() -> User | None:
 
 
 def login(username: str, password: str) -> User:
-    """Check the password and remember the user for this session; AuthError if wrong."""
-    found = study().authenticate(username.strip(), password)
-    st.session_state.update({"_user": found, "_last_seen": time.time(),
-                             "_token": _tokens().issue(study_path(), found.username)})
+    """Check the password (rate-limited, audited) and remember the user; AuthError if refused."""
+    found = accounts.login(study(), username, password, client="app")
+    token = TOKENS.issue(study_path(), found.username)
+    # The page turns this one-time ticket into an HttpOnly cookie at /wb/session; the token itself never
+    # reaches page script.
+    st.session_state.update({"_user": found, "_last_seen": time.time(), "_token": token,
+                             "_ticket": TOKENS.ticket(token)})
     return found
 
 
 def logout(*, reason: str | None = None) -> None:
     """Forget the user (and everything else this session held) and revoke the login token."""
     token = st.session_state.get("_token")
-    _tokens().revoke(token)
+    TOKENS.revoke(token)
     for key in list(st.session_state.keys()):
         if key != "_study":
             del st.session_state[key]
     st.session_state["_revoked"] = token
+    st.session_state["_clear_cookie"] = True
     if reason:
         st.session_state["_logout_reason"] = reason
 
 
-def token() -> str | None:
-    """This session's login token (for the cookie)."""
-    return st.session_state.get("_token")
+def cookie_instruction() -> dict[str, str | bool | None]:
+    """What the page must do with the cookie on this run: post the login's ticket until the server has taken it
+    (a run cut short by a page switch would lose it otherwise), or clear the cookie once after a logout."""
+    ticket = st.session_state.get("_ticket")
+    if ticket and not TOKENS.pending(ticket):
+        del st.session_state["_ticket"]
+        ticket = None
+    return {"ticket": ticket, "logout": st.session_state.pop("_clear_cookie", False)}
 
 
 def require_user() -> User:

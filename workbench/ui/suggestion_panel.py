@@ -56,7 +56,7 @@ def render(study: Study, user: User, transcript_id: int) -> list[dict[str, Any]]
                 done = generate(study, transcript_id, by=user, method=method,
                                 progress=lambda share, text: bar.progress(min(max(share, 0.0), 1.0), text=text))
             except WorkbenchError as err:
-                status.update(label=str(err), state="error")
+                status.update(label=md(err), state="error")
                 return []
             status.update(label=f"{done.stored} suggestions ({done.method}, model {done.model_version[:18]})",
                           state="complete")
@@ -153,7 +153,7 @@ def _review(study: Study, user: User, item: dict[str, Any], total: int) -> None:
         try:
             st.session_state["flash"] = decide(study, item, verdict=verdict, by=user)
         except WorkbenchError as err:
-            st.error(str(err))
+            st.error(md(err))
             return
         st.rerun()
 
@@ -164,13 +164,13 @@ def _accept_all(study: Study, user: User, transcript_id: int, suggestions: list[
     code = cols[0].selectbox("Accept all for one code", codes, key="accept_all_code",
                              format_func=lambda c: f"{c} ({sum(s['code_id'] == c for s in suggestions)})")
     if st.session_state.get("confirm_accept_all") == code:
-        st.warning(f"Accept all {sum(s['code_id'] == code for s in suggestions)} open suggestions for {code}?")
+        st.warning(f"Accept all {sum(s['code_id'] == code for s in suggestions)} open suggestions for {md(code)}?")
         yes, no = st.columns(2)
         if yes.button("Yes, accept all", key="accept_all_yes", type="primary"):
             try:
                 change = undo.accept_all(study, transcript_id, code, by=user)
             except WorkbenchError as err:
-                st.error(str(err))
+                st.error(md(err))
                 return
             coding_history.remember(change)
             st.session_state.pop("confirm_accept_all", None)
@@ -187,7 +187,7 @@ def _accept_all(study: Study, user: User, transcript_id: int, suggestions: list[
 def more_like_this(study: Study, coding: dict[str, Any], *, top: int = 8) -> None:
     """Sentences across the study most like a coded passage and not yet coded with its code."""
     found = similar_to_coding(study, coding["id"], rules=study_rules(study), top=top)
-    st.markdown(f"**More like this** ({coding['code_id']}, both languages)")
+    st.markdown(f"**More like this** ({md(coding['code_id'])}, both languages)")
     if not found:
         st.caption("Nothing similar and not yet coded with this code.")
     for item in found:

@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from workbench.errors import WorkbenchError
+from workbench.errors import BusyError, WorkbenchError
 from workbench.ui.safe import md
 
 
@@ -23,6 +23,9 @@ def attempt(action: Callable[[], Any], message: str | Callable[[Any], str], *, k
     """Run a write; on a domain error show it (the typed values stay), else remember the message and rerun."""
     try:
         result = action()
+    except BusyError as err:  # nothing was written: say so, and that what was typed is still there to save again
+        st.error(md(f"{err}. Your text is still in the form."))
+        return
     except WorkbenchError as err:
         st.error(md(err))
         return

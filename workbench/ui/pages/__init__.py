@@ -48,6 +48,8 @@ def registry() -> list[PageSpec]:
         PageSpec("Agreement", "agreement", ":material/handshake:", "agreement"),
         PageSpec("Disagreements", "disagreements", ":material/rule:", "disagreements", "codings.resolve"),
         PageSpec("Privacy and care", "privacy", ":material/shield_person:", "privacy", "study.configure"),
+        PageSpec("Users", "users", ":material/manage_accounts:", "users", "users.manage"),
+        PageSpec("Audit log", "audit", ":material/history:", "audit", "audit.view"),
     ]
 
 

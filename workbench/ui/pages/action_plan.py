@@ -44,9 +44,9 @@ def render() -> None:
                "person can be in more than one); codings: the attributed codings, every coder's.")
     mapping = measure_codes(study)
     for pillar, measures in summary.groupby("pillar", sort=False):
-        st.subheader(str(pillar).capitalize())
+        st.subheader(md(str(pillar).capitalize()))
         for row in measures.itertuples(index=False):
-            label = (f"{row.measure} — {getattr(row, title)} · {row.participants} participants "
+            label = (f"{md(row.measure)} — {md(getattr(row, title))} · {row.participants} participants "
                      f"({row.participants_facilitator} facilitator, {row.participants_barrier} barrier)")
             with st.expander(md(label)):
                 _measure_detail(study, row, mapping, filters, lang)

@@ -128,7 +128,7 @@ def _file_settings(name: str, digest: str, known: dict[str, dict[str, Any]]) -> 
 
 def _preview(prepared: Prepared) -> None:
     summary = prepared.summary()
-    st.markdown(f"**{summary['format']}**, {summary['encoding']}, language **{summary['language']}**, "
+    st.markdown(f"**{md(summary['format'])}**, {md(summary['encoding'])}, language **{md(summary['language'])}**, "
                 f"{summary['characters']:,} characters, {summary['turns']} turns, {summary['sentences']} sentences")
     speakers = ", ".join(f"{k} ({v} turns)" for k, v in summary["speakers"].items()) or "none found"
     st.markdown(f"Speakers: {md(speakers)}. Interviewer: **{md(summary['interviewer'] or 'unknown')}**")

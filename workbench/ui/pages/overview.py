@@ -5,13 +5,14 @@ import streamlit as st
 
 from workbench.services import overview, transcripts
 from workbench.ui import session
+from workbench.ui.safe import md
 
 
 def render() -> None:
     """Render the overview page."""
     session.require_user()
     study = session.study()
-    st.title(study.meta("title") or "Study overview")
+    st.title(md(study.meta("title") or "Study overview"))
     counts = study.counts()
     groups = overview.participants_by_group(study)
     cols = st.columns(5)

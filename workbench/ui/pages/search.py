@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
 from workbench.errors import WorkbenchError
@@ -24,9 +22,8 @@ CODE_ALL_LIMIT = 5000
 
 
 def kwic_markdown(hit: dict) -> str:
-    """A hit's keyword-in-context line as HTML-safe markdown, the match highlighted."""
-    esc = lambda s: html.escape(s).replace("*", "&#42;").replace("_", "&#95;").replace("[", "&#91;")  # noqa: E731
-    return f"{esc(hit['left'])}:orange-background[**{esc(hit['match'])}**]{esc(hit['right'])}"
+    """A hit's keyword-in-context line as Markdown that renders the text as text, the match highlighted."""
+    return f"{md(hit['left'])}:orange-background[**{md(hit['match'])}**]{md(hit['right'])}"
 
 
 def render() -> None:
@@ -52,9 +49,9 @@ def render() -> None:
     try:
         result = search(study, query, filters=filters, limit=200)
     except WorkbenchError as err:
-        st.error(str(err))
+        st.error(md(err))
         return
-    terms = f" (matched as: {', '.join(result.terms)})" if result.mode == "lemmas" else ""
+    terms = f" (matched as: {md(', '.join(result.terms))})" if result.mode == "lemmas" else ""
     st.caption(f"{len(result.hits)} hit(s) in {result.sentences} sentence(s){terms}")
     export_downloads(study, key="search", tables=("search",), filters=filters, options={"query": query.strip()})
     if not result.hits:

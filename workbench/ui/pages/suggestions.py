@@ -102,7 +102,7 @@ def render() -> None:
         st.info("No learned model yet. It is trained automatically once suggestions are generated for a coded "
                 "study, or now with the Retrain button.")
     else:
-        st.caption(f"Model `{latest['version']}` trained {latest['created_at']} by {latest['created_by']} on "
+        st.caption(f"Model {md(latest['version'])} trained {latest['created_at']} by {md(latest['created_by'])} on "
                    f"{latest['training_size']} codings and rejections.")
     if evaluation:
         st.dataframe(quality_frame(evaluation), hide_index=True, width="stretch")

@@ -1,5 +1,7 @@
 """Transcripts: list with filters, open one in the coding page."""
 
+from urllib.parse import urlencode
+
 import pandas as pd
 import streamlit as st
 
@@ -33,7 +35,7 @@ def render() -> None:
         st.info("No transcripts match these filters.")
         return
     table = pd.DataFrame([{
-        "open": f"coding?transcript={r['stem']}", "transcript": r["stem"], "participant": r["participant"],
+        "open": f"coding?{urlencode({'transcript': r['stem']})}", "transcript": r["stem"], "participant": r["participant"],
         "group": r["participant_group"], "language": r["language"], "format": r["format"], "turns": r["turns"],
         "characters": r["characters"], "codings": r["codings"],
         "by coder": ", ".join(f"{k}: {v}" for k, v in sorted(r["coders"].items())),

@@ -28,7 +28,7 @@ def test_coder_resolves_a_disagreement_and_themes_show_the_consensus_layer(app_s
     wait_ready(page)
     page.wait_for_selector("text=Counting the consensus layer only")
     body = main.inner_text()
-    assert "1 passages from 1 participants" in body and "layer: consensus" in body
+    assert "1 passages (1 codings) from 1 participants" in body and "layer: consensus" in body
     main.locator("[data-testid='stExpander'] summary").first.click()
     wait_ready(page)
     assert code in main.inner_text() and snippet[:40] in main.inner_text()

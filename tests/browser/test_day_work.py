@@ -86,6 +86,6 @@ def test_correcting_a_name_keeps_every_coding_on_its_words(app_server, page, dem
     assert snippet == before[coding_id]
     page.goto(f"{base}/coding?transcript={STEM}&start={start}&end={end}")
     wait_ready(page)
-    marked = page.locator(f"[data-coding-id='{coding_id}']")
+    marked = page.locator(f"mark[data-coding-id='{coding_id}']")  # not its margin stripe (initials)
     marked.first.wait_for()
     assert "".join(marked.all_inner_texts()).replace("\n", "") == snippet.replace("\n", "")

@@ -36,7 +36,7 @@ def test_retraining_runs_in_the_background_and_names_its_version(app_server, pag
     page.get_by_role("button", name="Retrain and evaluate").click()
     wait_ready(page)   # the script run ends at once: training goes on in a thread
     page.get_by_text("Retraining…").first.wait_for(timeout=30_000)
-    page.get_by_text("trained on").first.wait_for(timeout=300_000)   # polled by the page, no click needed
+    page.get_by_text("codings and rejections, and cross-validated").first.wait_for(timeout=300_000)  # polled by the page
     wait_ready(page)
     version = query(study, "SELECT version FROM suggestion_models ORDER BY id DESC LIMIT 1")[0][0]
     assert f"Model {version} trained" in page.locator("[data-testid='stAlert']").first.inner_text()

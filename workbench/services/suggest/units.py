@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workbench.text.language import detect_language
-from workbench.text.nlp import Word, analyse_many
+from workbench.text.analysis import Word, analyse_many
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ are looked up in the vocabulary of jieba words (search_words) — every word con
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -118,11 +119,12 @@ def search(study: Study, query: str, *, filters: SearchFilters | None = None, li
     total = study.db.execute(f"{with_tree}SELECT count(*) {body}", params).fetchone()[0]
     rows = study.db.execute(
         f"{with_tree}SELECT s.id, t.id, t.stem, p.pseudonym, coalesce(p.participant_group, 'unknown'), s.language, "
-        f"turn.seq + 1, s.speaker, s.start, s.\"end\", max(s.start - ?, 0) AS w0, "
-        f"substr(t.text, max(s.start - ?, 0) + 1, s.\"end\" - max(s.start - ?, 0) + ?) "
-        f"{body} ORDER BY t.stem, s.start LIMIT ?", [width, width, width, width] + params + [limit]).fetchall()
+        f"turn.seq + 1, s.speaker, s.start, s.\"end\" {body} ORDER BY t.stem, s.start LIMIT ?", params + [limit]).fetchall()
+    texts = _texts(study, {r[1] for r in rows})
     hits: list[dict[str, Any]] = []
-    for sid, tid, stem, who, group, lang, turn, speaker, s_start, s_end, w0, window in rows:
+    for sid, tid, stem, who, group, lang, turn, speaker, s_start, s_end in rows:
+        w0 = max(s_start - width, 0)
+        window = texts[tid][w0:s_end + width]
         sentence = window[s_start - w0:s_end - w0]
         spans = _locate(sentence, query, mode=mode, terms=terms) or [(0, len(sentence))]
         for a, b in spans:
@@ -133,6 +135,12 @@ def search(study: Study, query: str, *, filters: SearchFilters | None = None, li
                          "start": start, "end": end, "left": left, "match": match, "right": right,
                          "line": f"{left}[{match}]{right}"})
     return SearchResult(hits=hits, sentences=total, mode=mode, terms=terms)
+
+
+def _texts(study: Study, ids: set[int]) -> dict[int, str]:
+    """The texts of the transcripts hit, each read once (a per-row substr loads the whole text every time)."""
+    return dict(study.db.execute("SELECT id, text FROM transcripts WHERE id IN (SELECT value FROM json_each(?))",
+                                 [json.dumps(sorted(ids))]).fetchall())
 
 
 def _locate(sentence: str, query: str, *, mode: str, terms: list[str]) -> list[tuple[int, int]]:

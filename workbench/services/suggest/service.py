@@ -19,7 +19,7 @@ from workbench.services.suggest.methods import method as method_named
 from workbench.services.suggest.models import ensure_model
 from workbench.services.suggest.rules import RuleSet, compile_rules
 from workbench.services.suggest.training import covers
-from workbench.services.suggest.units import units_from_texts
+from workbench.services.suggest.units import units_from_sentences
 from workbench.services.transcripts import transcript_text
 from workbench.store.study import Study, User, now
 
@@ -48,15 +48,16 @@ def generate(study: Study, transcript_id: int, *, by: str | User, method: str = 
     """Replace the open suggestions of one transcript (only its sentences are scored)."""
     actor = study.actor(by, action="suggestions.generate")
     chosen = method_named(method)
-    text = transcript_text(study, transcript_id)
+    if not study.db.execute("SELECT 1 FROM transcripts WHERE id = ?", [transcript_id]).fetchone():
+        raise NotFoundError(f"no transcript with id {transcript_id}")
     rules = study_rules(study)
     model = ensure_model(study, rules=rules, by=actor, progress=progress) if chosen.uses_model else None
     if not chosen.uses_rules and model is None:
         raise InputError("there is no learned model yet: code more passages, or use the rules")
     rows = study.db.execute(
-        'SELECT start, "end", language, turn_id FROM segments WHERE transcript_id = ? AND kind = \'sentence\' '
-        "AND is_interviewer = 0 ORDER BY start", [transcript_id]).fetchall()
-    units = units_from_texts([text[r[0]:r[1]] for r in rows], languages=[r[2] for r in rows])
+        'SELECT start, "end", language, turn_id, text, words, word_spans FROM segments WHERE transcript_id = ? '
+        "AND kind = 'sentence' AND is_interviewer = 0 ORDER BY start", [transcript_id]).fetchall()
+    units = units_from_sentences([(r[4], r[2], r[5], r[6]) for r in rows])
     cut = THRESHOLDS[method if model is not None else "rules"] if threshold is None else threshold
     ranked = rank(units, rules=rules, model=model, method=method, top=PER_SENTENCE, min_score=cut)
     taken = _taken(study, transcript_id)
@@ -108,13 +109,16 @@ def _merge(items: list[tuple[int, int, tuple[int, int], Suggestion]]) -> list[tu
 def list_suggestions(study: Study, transcript_id: int, *, status: str | None = "open") -> list[dict[str, Any]]:
     """Suggestions of a transcript in text order, best first at equal positions, with code names and text."""
     sql = ('SELECT g.id, g.transcript_id, g.start, g."end", g.code_id, c.name_en, c.name_zh, c.color, g.method, '
-           "g.model_version, g.score, g.evidence, g.status, g.created_at, "
-           'substr(t.text, g.start + 1, g."end" - g.start) AS snippet FROM suggestions g '
-           "JOIN codes c ON c.id = g.code_id JOIN transcripts t ON t.id = g.transcript_id WHERE g.transcript_id = ? "
+           "g.model_version, g.score, g.evidence, g.status, g.created_at FROM suggestions g "
+           "JOIN codes c ON c.id = g.code_id WHERE g.transcript_id = ? "
            + ("AND g.status = ? " if status else "") + "ORDER BY g.start, g.score DESC, g.id")
     cursor = study.db.execute(sql, [transcript_id, status] if status else [transcript_id])
     columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+    rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
+    text = transcript_text(study, transcript_id) if rows else ""   # read once: a per-row substr reads it per row
+    for row in rows:
+        row["snippet"] = text[row["start"]:row["end"]]
+    return rows
 
 
 def _open_suggestion(study: Study, suggestion_id: int) -> dict[str, Any]:

@@ -81,9 +81,8 @@ def training_set(study: Study, *, transcripts: set[int] | None = None, seeds: bo
     data = TrainingSet(codings=sum(map(len, codings.values())), rejections=sum(map(len, rejected.values())))
     for tid in sorted(codings):
         rows = study.db.execute(
-            'SELECT s.start, s."end", s.language, s.words, s.is_interviewer, '
-            'substr(t.text, s.start + 1, s."end" - s.start) FROM segments s JOIN transcripts t '
-            "ON t.id = s.transcript_id WHERE s.transcript_id = ? AND s.kind = 'sentence' ORDER BY s.start",
+            'SELECT start, "end", language, words, is_interviewer, text FROM segments '
+            "WHERE transcript_id = ? AND kind = 'sentence' ORDER BY start",
             [tid]).fetchall()
         starts = [r[0] for r in rows]
         positives: dict[int, set[str]] = defaultdict(set)

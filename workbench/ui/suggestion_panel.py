@@ -14,6 +14,8 @@ from workbench.services.suggest.similar import similar_to_coding
 from workbench.store.study import Study, User
 from workbench.ui.pages import script_for
 
+LIST_PAGE = 50   # the list draws one page: 9,000 collapsed rows cost a second on every rerun
+
 
 def current(suggestions: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The suggestion under review: the clicked one if still open, else the first not skipped."""
@@ -67,10 +69,21 @@ def render(study: Study, user: User, transcript_id: int) -> list[dict[str, Any]]
         _review(study, user, item, len(suggestions))
     _accept_all(study, user, transcript_id, suggestions)
     with st.expander(f"All {len(suggestions)} open suggestions"):
-        for s in suggestions:
+        for s in page_of(suggestions, key="suggestion_list_page"):
             st.markdown(f"**{s['code_id']}** · {s['score']:.2f} · {s['method']} — "
                         f"{html.escape(s['snippet'][:90])}{'…' if len(s['snippet']) > 90 else ''}")
     return suggestions if shown else []
+
+
+def page_of(items: list[dict[str, Any]], *, key: str, size: int = LIST_PAGE) -> list[dict[str, Any]]:
+    """The page of a long list chosen with a page picker (drawn only when there is more than one page)."""
+    pages = max((len(items) + size - 1) // size, 1)
+    if pages == 1:
+        return items
+    number = st.number_input(f"Page (of {pages}, {size} a page)", min_value=1, max_value=pages, step=1, key=key)
+    start = (min(int(number), pages) - 1) * size
+    st.caption(f"Suggestions {start + 1}–{min(start + size, len(items))} of {len(items)}, in text order.")
+    return items[start:start + size]
 
 
 def _review(study: Study, user: User, item: dict[str, Any], total: int) -> None:

@@ -187,23 +187,23 @@ def _chinese_tokens(texts: list[str]) -> _Tokens:
 def _sentence_starts(tokens: _Tokens) -> np.ndarray:
     """Which tokens start a sentence (the sentencizer's rule, restarted at each text's first token)."""
     starts = np.zeros(len(tokens.starts), dtype=bool)
-    if not len(starts):
+    starts[tokens.firsts] = True
+    where = np.flatnonzero(~tokens.punct & ~tokens.final)
+    if not len(where):
         return starts
     finals_before = np.concatenate(([0], np.cumsum(tokens.final)[:-1]))
-    where = np.flatnonzero(~tokens.punct & ~tokens.final)
     seen = finals_before[where]
     previous = np.concatenate(([0], seen[:-1]))
     text_of = np.searchsorted(tokens.firsts, where, side="right") - 1
     first_in_text = np.concatenate(([True], text_of[1:] != text_of[:-1]))
     previous[first_in_text] = finals_before[tokens.firsts[text_of[first_in_text]]]
     starts[where[seen > previous]] = True
-    starts[tokens.firsts] = True
     return starts
 
 
-def _pieces(text: str, *, limit: int = MAX_PIECE) -> list[tuple[int, int]]:
-    """Spans of at most `limit` characters covering the text, cut at a line break, sentence end or space."""
-    pieces, start = [], 0
+def _pieces(text: str) -> list[tuple[int, int]]:
+    """Spans of at most MAX_PIECE characters covering the text, cut at a line break, sentence end or space."""
+    pieces, start, limit = [], 0, MAX_PIECE
     while len(text) - start > limit:
         window = text[start + limit // 2:start + limit]
         cut = limit

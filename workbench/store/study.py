@@ -188,8 +188,20 @@ class Study:
         actor = self.actor(by, action=action)
         if owner is not None:
             permissions.require_owner(username=actor.username, role=actor.role, owner=owner, what=what)
-        with self.db.atomic():
+        if self.db.conn.in_transaction:   # inside a caller's write: a savepoint of it
+            with self.db.atomic():
+                yield actor
+            return
+        # IMMEDIATE: take the write lock first. A deferred transaction that reads before writing cannot wait for the
+        # lock when it upgrades (the busy timeout does not apply), so a memo saved during an import failed at once.
+        self.db.conn.execute("BEGIN IMMEDIATE")
+        try:
             yield actor
+        except BaseException:
+            if self.db.conn.in_transaction:
+                self.db.conn.execute("ROLLBACK")
+            raise
+        self.db.conn.execute("COMMIT")
 
     def audit(self, actor: User, action: str, entity: str, entity_id: Any, detail: dict[str, Any]) -> None:
         """Record who did what; detail must never carry transcript text."""

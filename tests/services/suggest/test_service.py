@@ -128,3 +128,42 @@ def test_neighbouring_sentences_of_one_turn_merge_into_one_suggestion():
                      (41, 50, (2, 4), s(0.7, "d"))])
     assert [(a, b, x.score, x.evidence) for a, b, x in merged] == [(0, 20, 0.8, "a; b"), (30, 40, 0.7, "c"),
                                                                    (41, 50, 0.7, "d")]
+
+
+# -- issue 9: the stored words are scored, not analysed again; the suggestions stay the same ----------------
+def _suggestions_everywhere(path, *, method: str, forget_word_places: bool) -> list[list[dict]]:
+    from workbench.store.study import Study
+
+    with Study.open(path) as study:
+        if forget_word_places:   # what a study migrated by 0006 holds: sentence text, no word places
+            with study.db.conn:
+                study.db.execute("UPDATE segments SET word_spans = NULL")
+        ids = [r[0] for r in study.db.execute("SELECT id FROM transcripts ORDER BY id")]
+        for tid in ids:
+            generate(study, tid, by="chan", method=method)
+        return [[{k: v for k, v in r.items() if k not in ("id", "created_at")} for r in list_suggestions(study, tid)]
+                for tid in ids]
+
+
+@pytest.mark.parametrize("method", ["rules", pytest.param("auto", marks=pytest.mark.slow)])
+def test_suggestions_from_stored_words_equal_those_from_analysing_each_sentence_again(demo, tmp_path, method):
+    from tests.helpers import copy_study
+
+    stored = _suggestions_everywhere(copy_study(demo.path, tmp_path / "a.db"), method=method, forget_word_places=False)
+    again = _suggestions_everywhere(copy_study(demo.path, tmp_path / "b.db"), method=method, forget_word_places=True)
+    assert sum(map(len, stored)) > 100 and stored == again
+
+
+def test_generate_analyses_nothing_when_the_words_are_stored(demo, tmp_path, monkeypatch):
+    from tests.helpers import copy_study
+    from workbench.services.suggest import units
+    from workbench.store.study import Study
+
+    with Study.open(copy_study(demo.path, tmp_path / "c.db")) as study:
+        study_rules_ready = generate(study, 1, by="chan", method="rules")   # warm: rules compiled
+        assert study_rules_ready.stored > 0
+        analysed: list[int] = []
+        real = units.units_from_texts
+        monkeypatch.setattr(units, "units_from_texts", lambda texts, **kw: analysed.append(len(texts)) or real(texts, **kw))
+        generate(study, 2, by="chan", method="rules")
+        assert analysed == [0]

@@ -112,7 +112,7 @@ def test_0006_on_a_fresh_study_no_trigger_reads_a_transcript_per_row(tmp_path):
     with Study.open(tmp_path / "s.db", create=True) as study:
         assert {"text", "word_spans"} <= set(study.db["segments"].columns_dict)
         triggers = dict(study.db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
-        assert "content='segments'" in study.db.execute(
+        assert "content=''" in study.db.execute(
             "SELECT sql FROM sqlite_master WHERE name = 'search_text'").fetchone()[0]
         # only the fallback for writers that give no text reads the transcript (see the migration's comment)
         assert [name for name, sql in triggers.items() if "transcripts" in sql] == ["segments_text_fill"]
@@ -122,6 +122,7 @@ def test_0006_migrates_a_study_at_the_previous_schema(demo, tmp_path):
     from tests.helpers import copy_study
     from workbench.services.search import search
     from workbench.services.suggest.service import generate, list_suggestions
+    from workbench.text.nlp import has_han
 
     path = copy_study(demo.path, tmp_path / "old.db")
     _as_before_0006(path)
@@ -133,6 +134,12 @@ def test_0006_migrates_a_study_at_the_previous_schema(demo, tmp_path):
                                    "JOIN transcripts t ON t.id = s.transcript_id WHERE s.kind = 'sentence'").fetchall()
         assert rows and all(sentence == text[a:b] and spans is None for a, b, sentence, spans, text in rows)
         _integrity(migrated.db)
+        for study in (today, migrated):   # the trigram index holds exactly the sentences with a Chinese character
+            indexed = {r[0] for r in study.db.execute("SELECT rowid FROM search_text")}
+            han = {r[0] for r in study.db.execute("SELECT id, text FROM segments WHERE kind = 'sentence'")
+                   if has_han(r[1])}
+            assert indexed == han and 0 < len(han) < study.db.execute(
+                "SELECT count(*) FROM segments WHERE kind = 'sentence'").fetchone()[0]
         for query in QUERIES:
             assert search(migrated, query, limit=1000).hits == search(today, query, limit=1000).hits, query
         # sentences without stored word places are analysed again: the same suggestions as a fresh import

@@ -14,6 +14,7 @@ from typing import Any
 
 from workbench.errors import DuplicateError, InputError, WorkbenchError
 from workbench.services.participants import ParticipantInfo, ensure_participant
+from workbench.store.schema import index_sentences
 from workbench.store.study import Study, User, now
 from workbench.text.language import detect_language
 from workbench.text.analysis import Sentence, quiet_gc, sentences_many
@@ -178,17 +179,10 @@ def store(study: Study, prepared: Prepared, *, participant: ParticipantInfo | No
             'INSERT INTO segments (id, transcript_id, kind, turn_id, seq, start, "end", speaker, is_interviewer, '
             "language, words, text, word_spans) VALUES (?, ?, 'sentence', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             ([first_sentence + n, transcript_id, first + row[0], *row[1:]] for n, row in enumerate(sentences)))
-        _index_sentences(study, first_sentence, last)
+        index_sentences(study.db, first=first_sentence, last=last)
         study.audit(actor, "import", "transcript", transcript_id,
                     {"file": prepared.document.name, "sha256": prepared.sha256, "turns": len(prepared.segments)})
     return transcript_id
-
-
-def _index_sentences(study: Study, first: int, last: int) -> None:
-    """Add sentences stored with their text to both search indexes, in bulk (see migration 0006)."""
-    for index, column in (("search_words", "words"), ("search_text", "text")):
-        study.db.execute(f"INSERT INTO {index} (rowid, {column}) SELECT id, {column} FROM segments "
-                         "WHERE id BETWEEN ? AND ? AND kind = 'sentence' AND text IS NOT NULL", [first, last])
 
 
 @dataclass

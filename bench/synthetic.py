@@ -34,13 +34,14 @@ def sentences(language: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def interview(language: str, *, size: int, seed: int = 9) -> str:
-    """An interview of about `size` UTF-8 bytes: a question, an answer of 1-8 sentences, and so on."""
+def interview(language: str, *, size: int | None = None, turns: int | None = None, seed: int = 9) -> str:
+    """An interview of about `size` UTF-8 bytes (or of exactly `turns` turns): a question, an answer of 1-8
+    sentences, and so on."""
     pool = sentences(language)
     rng = random.Random(seed)
     joiner = "" if language == "zh" else " "
     lines, total, turn = [], 0, 0
-    while total < size:
+    while (size is not None and total < size) or (turns is not None and turn < turns):
         label = "Interviewer" if turn % 2 == 0 else "Participant"
         count = rng.randint(1, 2) if label == "Interviewer" else rng.randint(1, 8)
         line = f"{label}: " + joiner.join(rng.choice(pool) for _ in range(count))

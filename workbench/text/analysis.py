@@ -28,7 +28,6 @@ from spacy.lang.lex_attrs import is_punct
 from spacy.pipeline.sentencizer import Sentencizer
 
 from workbench.text.nlp import english, english_lemma, norm_mixed, segmenter
-from workbench.text.offsets import trim_span
 
 FINAL_PUNCT = frozenset(Sentencizer.default_punct_chars)
 MAX_PIECE = 100_000
@@ -111,6 +110,7 @@ class _Tokens:
     starts: np.ndarray      # int64
     ends: np.ndarray
     is_word: np.ndarray     # neither white space nor punctuation
+    space: np.ndarray
     punct: np.ndarray
     final: np.ndarray       # a sentence-final mark
     firsts: np.ndarray      # index of the first token of each text that has any
@@ -118,30 +118,29 @@ class _Tokens:
 
 
 @lru_cache(maxsize=1)
-def _english_lookups() -> tuple[_Cache, np.ndarray]:
-    """Lemmas by spaCy string hash (filled on first sight) and the hashes of the sentence-final marks."""
-    strings = english().vocab.strings
-    return (_Cache(lambda orth: english_lemma(strings[orth])),
-            np.array(sorted(strings.add(c) for c in FINAL_PUNCT), dtype=np.uint64))
+def _english_lookups() -> tuple[_Cache, int]:
+    """Lemmas by spaCy string hash (filled on first sight), and a lexeme flag for the sentence-final marks."""
+    vocab = english().vocab
+    return _Cache(lambda orth: english_lemma(vocab.strings[orth])), vocab.add_flag(lambda text: text in FINAL_PUNCT)
 
 
 def _english_tokens(texts: list[str]) -> _Tokens:
     tokenizer = english().tokenizer   # called directly: nlp.max_length (E088) guards parsers we do not run
-    lemmas, final_hashes = _english_lookups()
+    lemmas, final_flag = _english_lookups()
     arrays, firsts, base, count = [], [], 0, 0
     for text in texts:
-        array = tokenizer(text).to_array([ORTH, IDX, LENGTH, IS_SPACE, IS_PUNCT])
+        array = tokenizer(text).to_array([ORTH, IDX, LENGTH, IS_SPACE, IS_PUNCT, final_flag])
         if len(array):
             array[:, 1] += np.uint64(base)
             arrays.append(array)
             firsts.append(count)
             count += len(array)
         base += len(text)
-    table = np.concatenate(arrays) if arrays else np.zeros((0, 5), dtype=np.uint64)
+    table = np.concatenate(arrays) if arrays else np.zeros((0, 6), dtype=np.uint64)
     orth, starts = table[:, 0], table[:, 1].astype(np.int64)
-    punct = table[:, 4].astype(bool)
-    is_word = ~(table[:, 3].astype(bool) | punct)
-    return _Tokens(starts, starts + table[:, 2].astype(np.int64), is_word, punct, np.isin(orth, final_hashes),
+    space, punct = table[:, 3].astype(bool), table[:, 4].astype(bool)
+    is_word = ~(space | punct)
+    return _Tokens(starts, starts + table[:, 2].astype(np.int64), is_word, space, punct, table[:, 5].astype(bool),
                    np.array(firsts, dtype=np.int64), list(map(lemmas.__getitem__, orth[is_word].tolist())))
 
 
@@ -180,7 +179,7 @@ def _chinese_tokens(texts: list[str]) -> _Tokens:
     bits = np.fromiter(map(flags.__getitem__, tokens), dtype=np.int8, count=len(tokens))
     bounds = np.array(spans, dtype=np.int64).reshape(-1, 2)
     is_word = bits & (_SPACE | _PUNCT) == 0
-    return _Tokens(bounds[:, 0], bounds[:, 1], is_word, bits & _PUNCT > 0, bits & _FINAL > 0,
+    return _Tokens(bounds[:, 0], bounds[:, 1], is_word, bits & _SPACE > 0, bits & _PUNCT > 0, bits & _FINAL > 0,
                    np.array(firsts, dtype=np.int64), [norms[t] for t, keep in zip(tokens, is_word.tolist()) if keep])
 
 
@@ -241,20 +240,26 @@ def _analyse(texts: list[str], languages: list[str]) -> list[_Found]:
 
 
 def _sentences(tokens: _Tokens, pieces: list[tuple[int, int, str]]) -> _Found:
-    """Sentence spans (trimmed; empty ones dropped) and word places, from positions in the joined pieces."""
-    joined = "".join(p[2] for p in pieces)
-    piece_ends = np.cumsum([len(p[2]) for p in pieces], dtype=np.int64)
-    shift = np.array([offset for _i, offset, _t in pieces], dtype=np.int64) - (piece_ends - [len(p[2]) for p in pieces])
-    first_tokens = np.flatnonzero(_sentence_starts(tokens))
-    char_starts = tokens.starts[first_tokens]
-    piece_of = np.searchsorted(piece_ends, char_starts, side="right")
-    char_ends = np.minimum(np.append(char_starts[1:], len(joined)), piece_ends[piece_of]) if len(char_starts) else []
-    word_at = np.concatenate(([0], np.cumsum(tokens.is_word)))[np.append(first_tokens, len(tokens.starts))].tolist()
-    sentences = []
-    for s, e, k, i, j in zip(char_starts.tolist(), list(char_ends), piece_of.tolist(), word_at, word_at[1:]):
-        start, end = trim_span(joined, s, int(e))
-        if end > start:
-            sentences.append((pieces[k][0], start + int(shift[k]), end + int(shift[k]), i, j))
+    """Sentence spans and word places in each text, from positions in the joined pieces.
+
+    A sentence runs from its first token to the next sentence's; its span is trimmed to its first and last tokens
+    that are not white space (no token mixes white space with other characters), and one without any is dropped.
+    """
+    lengths = np.array([len(p[2]) for p in pieces], dtype=np.int64)
+    piece_ends = np.cumsum(lengths)
+    shift = np.array([offset for _i, offset, _t in pieces], dtype=np.int64) - (piece_ends - lengths)
+    owner = np.array([index for index, _o, _t in pieces], dtype=np.int64)
+    firsts = np.flatnonzero(_sentence_starts(tokens))
+    bounds = np.append(firsts, len(tokens.starts))
+    solid = np.flatnonzero(~tokens.space)
+    low = np.searchsorted(solid, bounds[:-1])
+    high = np.searchsorted(solid, bounds[1:]) - 1
+    keep = high >= low
+    starts, ends = tokens.starts[solid[low[keep]]], tokens.ends[solid[high[keep]]]
+    piece = np.searchsorted(piece_ends, starts, side="right")
+    word_at = np.concatenate(([0], np.cumsum(tokens.is_word)))[bounds]
+    sentences = list(zip(owner[piece].tolist(), (starts + shift[piece]).tolist(), (ends + shift[piece]).tolist(),
+                         word_at[:-1][keep].tolist(), word_at[1:][keep].tolist()))
     places = np.stack([tokens.starts[tokens.is_word], tokens.ends[tokens.is_word]], axis=1)
     places += shift[np.searchsorted(piece_ends, places[:, 0], side="right")][:, None]
     return _Found(sentences, places, tokens.norms)

@@ -54,9 +54,7 @@ def english_terms(query: str) -> list[str]:
 
 def _vocabulary(study: Study) -> list[str]:
     """Distinct words of the search index, cached per study until its segments change."""
-    # Changes by this connection show in total_changes, by others in data_version.
-    stamp = (study.db.execute("SELECT max(id) FROM segments").fetchone()[0],
-             study.db.execute("PRAGMA data_version").fetchone()[0], study.db.conn.total_changes)
+    stamp = (study.db.execute("SELECT max(id) FROM segments").fetchone()[0], *study.change_stamp())
     key = (study.path, id(study.db.conn))
     cached = _VOCABULARY.get(key)
     if cached is not None and cached[0] == stamp:

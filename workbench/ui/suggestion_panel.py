@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections import Counter
 from typing import Any
 
 import streamlit as st
@@ -111,12 +112,13 @@ def _review(study: Study, user: User, item: dict[str, Any], total: int) -> None:
 
 
 def _accept_all(study: Study, user: User, transcript_id: int, suggestions: list[dict[str, Any]]) -> None:
-    codes = sorted({s["code_id"] for s in suggestions})
+    per_code = Counter(s["code_id"] for s in suggestions)   # counted once, not once per option drawn
+    codes = sorted(per_code)
     cols = st.columns([3, 2])
     code = cols[0].selectbox("Accept all for one code", codes, key="accept_all_code",
-                             format_func=lambda c: f"{c} ({sum(s['code_id'] == c for s in suggestions)})")
+                             format_func=lambda c: f"{c} ({per_code[c]})")
     if st.session_state.get("confirm_accept_all") == code:
-        st.warning(f"Accept all {sum(s['code_id'] == code for s in suggestions)} open suggestions for {code}?")
+        st.warning(f"Accept all {per_code[code]} open suggestions for {code}?")
         yes, no = st.columns(2)
         if yes.button("Yes, accept all", key="accept_all_yes", type="primary"):
             try:

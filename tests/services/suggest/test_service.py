@@ -167,3 +167,18 @@ def test_generate_analyses_nothing_when_the_words_are_stored(demo, tmp_path, mon
         monkeypatch.setattr(units, "units_from_texts", lambda texts, **kw: analysed.append(len(texts)) or real(texts, **kw))
         generate(study, 2, by="chan", method="rules")
         assert analysed == [0]
+
+
+def test_listed_suggestions_are_kept_until_the_study_changes(demo, tmp_path):
+    from tests.helpers import copy_study
+    from workbench.store.study import Study
+
+    path = copy_study(demo.path, tmp_path / "d.db")
+    with Study.open(path) as study, Study.open(path) as other:
+        generate(study, 1, by="chan", method="rules")
+        first = list_suggestions(study, 1)
+        assert list_suggestions(study, 1) == first and list_suggestions(study, 1)[0] is first[0]   # kept
+        reject(study, first[0]["id"], by="chan")                    # a change through this connection
+        assert [r["id"] for r in list_suggestions(study, 1)] == [r["id"] for r in first[1:]]
+        accept(other, first[1]["id"], by="reyes")                   # … and through another one
+        assert [r["id"] for r in list_suggestions(study, 1)] == [r["id"] for r in first[2:]]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 from typing import Any
 
 from workbench.errors import InputError, NotFoundError
@@ -25,6 +26,9 @@ from workbench.store.study import Study, User, now
 
 THRESHOLDS = {m.name: m.threshold for m in METHODS.values()}  # see methods.py for how they were chosen
 PER_SENTENCE = 2
+# per open Study (gone with it): (transcript, status) -> (change stamp, rows)
+_LISTED: WeakKeyDictionary[Study, dict[tuple[int, str | None], tuple[tuple[int, int], list[dict[str, Any]]]]] = \
+    WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -107,7 +111,16 @@ def _merge(items: list[tuple[int, int, tuple[int, int], Suggestion]]) -> list[tu
 
 
 def list_suggestions(study: Study, transcript_id: int, *, status: str | None = "open") -> list[dict[str, Any]]:
-    """Suggestions of a transcript in text order, best first at equal positions, with code names and text."""
+    """Suggestions of a transcript in text order, best first at equal positions, with code names and text.
+
+    The rows are kept until the study changes (a coding page rerun reads thousands of them otherwise): read
+    them, do not modify them.
+    """
+    kept = _LISTED.setdefault(study, {})
+    stamp = study.change_stamp()
+    cached = kept.get((transcript_id, status))
+    if cached is not None and cached[0] == stamp:
+        return list(cached[1])
     sql = ('SELECT g.id, g.transcript_id, g.start, g."end", g.code_id, c.name_en, c.name_zh, c.color, g.method, '
            "g.model_version, g.score, g.evidence, g.status, g.created_at FROM suggestions g "
            "JOIN codes c ON c.id = g.code_id WHERE g.transcript_id = ? "
@@ -118,7 +131,9 @@ def list_suggestions(study: Study, transcript_id: int, *, status: str | None = "
     text = transcript_text(study, transcript_id) if rows else ""   # read once: a per-row substr reads it per row
     for row in rows:
         row["snippet"] = text[row["start"]:row["end"]]
-    return rows
+    kept.clear()   # one transcript's rows at a time: the one on the page
+    kept[(transcript_id, status)] = (stamp, rows)
+    return list(rows)
 
 
 def _open_suggestion(study: Study, suggestion_id: int) -> dict[str, Any]:

@@ -10,7 +10,7 @@ so every figure is warm: pipelines built, caches filled):
 Both ratios are printed; the aim is checked on `lines`, the stricter one. The last column compares the first
 import of a process (fresh pipelines and caches) with a fresh tokenizer on the joined text. Each step is timed in CPU seconds of
 this process (steady on a shared machine) and in wall seconds (store waits for the disk too); the ratios use
-wall time. `growth` is the import time's growth over the size before divided by the size's growth (1.00 =
+wall time. `growth` is the import's CPU time growth over the size before, divided by the size's growth (1.00 =
 linear). The last row imports 4 MB of English with the command line (a fresh process, cold caches) against a
 fresh process that only tokenizes the same file with spaCy (wall seconds, and CPU seconds of the child).
 """
@@ -143,8 +143,8 @@ def run() -> dict:
         growth = "—"
         if language in previous:
             last_size, last_time = previous[language]
-            growth = f"{found['import'] / last_time / (size / last_size):.2f}"
-        previous[language] = (size, found["import"])
+            growth = f"{found['import_cpu'] / last_time / (size / last_size):.2f}"
+        previous[language] = (size, found["import_cpu"])
         figures[f"{language}_{size}"] = {**{k: round(v, 4) for k, v in found.items()}, "ratio_lines": round(ratio, 3),
                                          "ratio_joined": round(found["import"] / found["joined"], 3)}
         rows.append([f"{language} {size / 1e6:g} MB", found["tokens"], _pair(found, "joined"), _pair(found, "lines"),
@@ -158,8 +158,8 @@ def run() -> dict:
                  f"{cli['cli_import'] / cli['cli_tokenize']:.2f}×", "", "", "", "", ""])
     print(table(["text", "tokens", "raw joined s", "raw lines s", "prepare s", "store s", "import s",
                  "import/joined", "import/lines", "(CPU)", "growth", f"≤ {AIM}× lines", "cold: import/joined"], rows))
-    print("seconds as wall / CPU, best of repeats (warm); ratios on wall time, (CPU) on CPU time; growth 1.00 = "
-          "linear; cold = fresh pipelines and caches on both sides (the first import of a process)")
+    print("seconds as wall / CPU, best of repeats (warm); ratios on wall time, (CPU) on CPU time; growth (of CPU "
+          "time, per size step) 1.00 = linear; cold = fresh pipelines and caches on both sides (a process's first import)")
     record("import", figures)
     return figures
 

@@ -82,12 +82,11 @@ def prepare(name: str, data: bytes, *, language: str | None = None, interviewer:
     languages = [detect_language(t, default=doc_language) for t in turn_texts]
     with quiet_gc():   # the analysis makes many small objects and no cycles: collecting meanwhile only costs time
         found = _sentences(name, text, split.turns, turn_texts, languages)
-    cue_times = _CueIndex(document.cues)
-    segments = [PreparedSegment(turn.speaker, turn.start, turn.end, lang,
-                                bool(split.interviewer) and turn.speaker == split.interviewer,
-                                *cue_times.span(turn.start, turn.end),
-                                sentences)
-                for turn, lang, sentences in zip(split.turns, languages, found)]
+        cue_times = _CueIndex(document.cues)
+        segments = [PreparedSegment(turn.speaker, turn.start, turn.end, lang,
+                                    bool(split.interviewer) and turn.speaker == split.interviewer,
+                                    *cue_times.span(turn.start, turn.end), sentences)
+                    for turn, lang, sentences in zip(split.turns, languages, found)]
     warnings = []
     if not split.speakers:
         warnings.append("no speaker labels found: each paragraph became a turn without a speaker")

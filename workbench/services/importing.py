@@ -17,8 +17,8 @@ from workbench.errors import DuplicateError, InputError, WorkbenchError
 from workbench.services.participants import ParticipantInfo, ensure_participant
 from workbench.store.schema import index_sentences
 from workbench.store.study import Study, User, now
-from workbench.text.language import detect_language
 from workbench.text.analysis import Sentence, quiet_gc, sentences_many
+from workbench.text.language import detect_language
 from workbench.text.offsets import text_hash
 from workbench.text.readers import DEFAULT_MAX_BYTES, Cue, Document, file_bytes, read_bytes
 from workbench.text.turns import Turn, split_turns
@@ -145,7 +145,8 @@ def store(study: Study, prepared: Prepared, *, participant: ParticipantInfo | No
     """
     text = prepared.document.text
     digest = text_hash(text)
-    turns, sentences = [], []
+    turns: list[list[Any]] = []
+    sentences: list[list[Any]] = []
     for seq, seg in enumerate(prepared.segments):
         turns.append([seq, seg.start, seg.end, seg.speaker, int(seg.is_interviewer), seg.language,
                       seg.t_start_ms, seg.t_end_ms])

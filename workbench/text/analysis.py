@@ -121,7 +121,8 @@ class _Tokens:
 def _english_lookups() -> tuple[_Cache, int]:
     """Lemmas by spaCy string hash (filled on first sight), and a lexeme flag for the sentence-final marks."""
     vocab = english().vocab
-    return _Cache(lambda orth: english_lemma(vocab.strings[orth])), vocab.add_flag(lambda text: text in FINAL_PUNCT)
+    text_of: Callable[[int], str] = vocab.strings.__getitem__   # a hash gives its string (spaCy's stubs say int)
+    return _Cache(lambda orth: english_lemma(text_of(orth))), vocab.add_flag(lambda text: text in FINAL_PUNCT)
 
 
 def _english_tokens(texts: list[str]) -> _Tokens:

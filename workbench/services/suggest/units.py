@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workbench.text.language import detect_language
 from workbench.text.analysis import Word, analyse_many, word_spans
+from workbench.text.language import detect_language
 
 
 @dataclass(frozen=True)

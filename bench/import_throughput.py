@@ -41,7 +41,7 @@ AIM = 1.5
 
 
 def _repeats(size: int) -> int:
-    return 5 if size < 500_000 else 3 if size < 2_000_000 else 2
+    return 5 if size < 500_000 else 2
 
 
 def _raw(language: str) -> Callable[[str], int]:

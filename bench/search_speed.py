@@ -1,9 +1,9 @@
 """Search on a study holding a 4 MB transcript (issue 9: median ≤ 50 ms), beside the former per-row text read.
 
-The study is the demo plus one synthetic 4 MB English interview (bench/synthetic.py). Each query runs 7 times;
-its median is reported, and the overall figure is the median of those medians. Beside it, the same hits read the
-way search did before issue 9: a window of the transcript's text per hit by `substr(t.text, …)`, which loads the
-whole text value once per row.
+The study is the demo plus one synthetic 4 MB English interview (bench/synthetic.py). Each query runs 7 times
+and its median is reported; the aim holds when the slowest query's median is within it (the English queries hit
+the long interview, the Chinese ones only the demo). Beside each, the former query's text read alone: a window
+of the transcript's text per hit by `substr(t.text, …)`, which loads the whole text value once per row.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from workbench.services.importing import prepare, store
 from workbench.services.search import _match_sql, search
 from workbench.store.study import Study
 
-QUERIES = ["passport", "agency fee", "kept my passport", "salary", "護照", "勞資審裁處", "錢", "佢哋"]
+QUERIES = ["passport", "agency", "kept my passport", "salary", "護照", "勞資審裁處", "錢", "佢哋"]
 RUNS = 7
 AIM_MS = 50
 
@@ -60,11 +60,11 @@ def run() -> dict:
                 now.append(ms)
                 before.append(former)
                 rows.append([query, found.mode, len(found.hits), found.sentences, ms, former])
-    overall = statistics.median(now)
-    print(table(["query", "mode", "hits shown", "sentences", "search ms (median)", "former per-row read ms"], rows))
-    print(f"median of medians {overall:.1f} ms (aim ≤ {AIM_MS} ms: {'yes' if overall <= AIM_MS else 'NO'}); "
-          f"the former per-row text read alone: {statistics.median(before):.1f} ms")
-    figures = {"median_ms": round(overall, 2), "former_read_median_ms": round(statistics.median(before), 2),
+    slowest = max(now)
+    print(table(["query", "mode", "hits shown", "sentences", "search ms (median)", "former text read alone ms"], rows))
+    print(f"slowest query's median {slowest:.1f} ms (aim ≤ {AIM_MS} ms: {'yes' if slowest <= AIM_MS else 'NO'}); "
+          f"median over the queries {statistics.median(now):.1f} ms")
+    figures = {"slowest_median_ms": round(slowest, 2), "median_ms": round(statistics.median(now), 2),
                "queries": {r[0]: {"mode": r[1], "hits": r[2], "sentences": r[3], "ms": round(r[4], 2),
                                   "former_ms": round(r[5], 2)} for r in rows}}
     record("search", figures)

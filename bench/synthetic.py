@@ -53,5 +53,5 @@ def interview(language: str, *, size: int | None = None, turns: int | None = Non
 
 def interview_words(language: str, *, words: int, seed: int = 9) -> str:
     """An interview of about `words` words (Chinese counted at 1.5 characters a word)."""
-    per_byte = 1 / 5.7 if language == "en" else 1 / 3.8   # words per UTF-8 byte, measured on these interviews
+    per_byte = 1 / 5.7 if language == "en" else 1 / 5.4   # words per UTF-8 byte, measured on these interviews
     return interview(language, size=int(words / per_byte), seed=seed)

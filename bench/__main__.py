@@ -1,46 +1,27 @@
-"""Run every benchmark and print its figures: `python -m bench`; one of them: `python -m bench pii`."""
+"""`python -m bench [NAME …]`: run every benchmark, or the ones named (`--help` lists them)."""
 
-import sys
+from __future__ import annotations
 
-from bench import pii_quality
+import argparse
+import importlib
+import time
 
-if sys.argv[1:] == ["pii"]:
-    print("== PII recognisers (precision and recall per kind on bench/data/pii_labelled.jsonl)")
-    pii_quality.run()
-    sys.exit(0)
-if sys.argv[1:]:
-    sys.exit("usage: python -m bench [pii]")
+from bench import BENCHMARKS
 
-from bench import (  # noqa: E402 - the full run only: these import the heavier parts
-    analysis_speed,
-    code_search,
-    docx_reader,
-    import_throughput,
-    page_rerun,
-    segmentation_f1,
-    suggest_quality,
-    suggest_speed,
-)
-
-print("== Chinese segmentation (word-level F1 against bench/data/seg_gold_zh_hk.txt)")
-segmentation_f1.main()
-print("== .docx text: the streaming reader against python-docx (seconds, peak Python memory)")
-docx_reader.run()
-print("== Import throughput")
-import_throughput.run()
-print("== Coding page reruns (AppTest, median of 7)")
-page_rerun.run()
-print("== Code picker search (top-1 on typed queries; time per query)")
-code_search.run()
-print("== Code picker search (top-1 on typed queries; time per query)")
-code_search.run()
-print("== Analysis and search on a synthetic study (1,000 transcripts, 1,000,000 codings)")
-analysis_speed.run()
-print("== Suggestion speed (10,000-word transcript warm; training on 1,000 codings)")
-suggest_speed.run()
-print("== Suggestion quality (recall@3, P@1 on bench/data/suggest_dev.jsonl)")
-suggest_quality.run()
-print("== Suggestion quality on real public text (bench/data/suggest_real_*.jsonl; R@3 / P@1)")
-suggest_quality.run_real()
-print("== PII recognisers (precision and recall per kind on bench/data/pii_labelled.jsonl)")
-pii_quality.run()
+parser = argparse.ArgumentParser(
+    prog="python -m bench", formatter_class=argparse.RawDescriptionHelpFormatter,
+    description="Run the benchmarks (all of them without a NAME); figures go to bench/results.json.",
+    epilog="benchmarks:\n" + "\n".join(f"  {b.name:<16} {b.measures}" for b in BENCHMARKS))
+parser.add_argument("names", nargs="*", metavar="NAME", help="benchmarks to run (default: all)")
+known = [b.name for b in BENCHMARKS]
+chosen = parser.parse_args().names or known
+unknown = [name for name in chosen if name not in known]
+if unknown:
+    parser.error(f"no benchmark {', '.join(unknown)} (choose from {', '.join(known)})")
+for benchmark in BENCHMARKS:
+    if benchmark.name in chosen:
+        print(f"== {benchmark.name}: {benchmark.measures}", flush=True)
+        began = time.perf_counter()
+        module, function = benchmark.target.split(":")
+        getattr(importlib.import_module(module), function)()
+        print(f"   ({time.perf_counter() - began:.0f} s)\n", flush=True)

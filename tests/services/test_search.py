@@ -94,17 +94,25 @@ def test_index_follows_imports_and_deletions(study):
 
 
 def test_migration_indexes_a_study_that_already_has_transcripts(tmp_path, study):
+    """A study from before the search index (0003) and the sentence text (0006) gets both when opened."""
     import_text(study, "Interviewer: And?\nDewi: My passport was taken.\n")
+    import_text(study, CHINESE_INTERVIEW, name="P02.txt", participant="阿玲")
+    before = [search(study, q).hits for q in ("passports", "護照", "收咗我本護照")]
     with study.db.atomic():
-        for name in ("search_segments_insert", "search_segments_delete", "search_segments_update"):
+        for name in ("segments_text_fill", "search_segments_delete", "search_segments_update"):
             study.db.execute(f"DROP TRIGGER {name}")
         study.db.execute("DROP TABLE search_words")
         study.db.execute("DROP TABLE search_text")
-        study.db.execute("DELETE FROM _sqlite_migrations WHERE name = '0003_search_index'")
+        study.db.execute("ALTER TABLE segments DROP COLUMN text")
+        study.db.execute("ALTER TABLE segments DROP COLUMN word_spans")
+        study.db.execute("DELETE FROM _sqlite_migrations WHERE name IN ('0003_search_index', '0006_segment_text')")
     path = study.path
     study.close()
     with Study.open(path) as reopened:
-        assert search(reopened, "passports").sentences == 1
+        assert [search(reopened, q).hits for q in ("passports", "護照", "收咗我本護照")] == before
+        assert all(len(hits) == 1 for hits in before)
+        for index in ("search_words", "search_text"):
+            reopened.db.execute(f"INSERT INTO {index} ({index}) VALUES ('integrity-check')")
 
 
 def test_offsets_count_code_points_with_astral_characters(study):

@@ -6,15 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.text.nlp import (
-    analyse_many,
-    chinese,
-    cut_chinese,
-    english,
-    english_lemma,
-    segmenter,
-    to_simplified,
-)
+from workbench.text.analysis import analyse_many
+from workbench.text.nlp import cut_chinese, english, english_lemma, segmenter, to_simplified
 
 
 def _words(text: str, language: str) -> list[tuple[str, str]]:
@@ -106,7 +99,6 @@ def test_analyse_many_keeps_the_order_of_interleaved_languages():
 
 def test_pipelines_are_built_once():
     assert english() is english()
-    assert chinese() is chinese()
     assert segmenter() is segmenter()
     assert english().pipe_names == ["sentencizer", "lemmatizer"]
 

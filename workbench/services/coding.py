@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -85,13 +86,20 @@ def list_codings(study: Study, *, transcript_id: int | None = None, coder: str |
             params.append(value)
     sql = ('SELECT k.id, k.uid, k.transcript_id, t.stem AS transcript, k.start, k."end", k.code_id, c.name_en, '
            "c.name_zh, c.color, u.username AS coder, k.snippet, k.assessment, k.memo, k.origin, k.suggestion_id, "
-           "k.created_at, (k.text_hash = t.text_hash) AS intact FROM codings k "
+           "k.created_at, k.text_hash FROM codings k "
            "JOIN transcripts t ON t.id = k.transcript_id JOIN codes c ON c.id = k.code_id "
            "JOIN users u ON u.id = k.coder_id "
            + (f"WHERE {' AND '.join(where)} " if where else "") + "ORDER BY k.transcript_id, k.start, k.id")
     cursor = study.db.execute(sql, params)
     columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, r)) for r in cursor.fetchall()]
+    rows = [dict(zip(columns, r)) for r in cursor.fetchall()]
+    # t.text_hash is stored after the text: read per coding it loaded the whole text each time; once per transcript.
+    ids = sorted({r["transcript_id"] for r in rows})
+    current = dict(study.db.execute("SELECT id, text_hash FROM transcripts WHERE id IN (SELECT value FROM json_each(?))",
+                                    [json.dumps(ids)]).fetchall())
+    for row in rows:
+        row["intact"] = int(row.pop("text_hash") == current[row["transcript_id"]])
+    return rows
 
 
 def remove_coding(study: Study, coding_id: int, *, by: str | User) -> dict[str, Any]:

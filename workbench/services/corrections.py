@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from workbench.errors import InputError
-from workbench.services.importing import prepare, write_segments
+from workbench.services.importing import prepare, segment_rows, write_segments
 from workbench.services.transcripts import rows_of, transcript
 from workbench.store import permissions
 from workbench.store.study import Study, User, now
@@ -204,7 +204,7 @@ def correct_text(study: Study, transcript_id: int, new_text: str, *, by: str | U
         # Sentences first: they point at their turns.
         study.db.execute("DELETE FROM segments WHERE transcript_id = ? AND kind = 'sentence'", [transcript_id])
         study.db.execute("DELETE FROM segments WHERE transcript_id = ?", [transcript_id])
-        write_segments(study, transcript_id, prepared)
+        write_segments(study, transcript_id, segment_rows(prepared))
         _move_codings(study, plan, new, old_hash=old["text_hash"], new_hash=new_hash)
         dropped = _move_suggestions(study, transcript_id, diff)
         study.audit(actor, "correct_text", "transcript", transcript_id,

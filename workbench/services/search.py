@@ -10,6 +10,7 @@ are looked up in the vocabulary of jieba words (search_words) — every word con
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,9 +54,7 @@ def english_terms(query: str) -> list[str]:
 
 def _vocabulary(study: Study) -> list[str]:
     """Distinct words of the search index, cached per study until its segments change."""
-    # Changes by this connection show in total_changes, by others in data_version.
-    stamp = (study.db.execute("SELECT max(id) FROM segments").fetchone()[0],
-             study.db.execute("PRAGMA data_version").fetchone()[0], study.db.conn.total_changes)
+    stamp = (study.db.execute("SELECT max(id) FROM segments").fetchone()[0], *study.change_stamp())
     key = (study.path, id(study.db.conn))
     cached = _VOCABULARY.get(key)
     if cached is not None and cached[0] == stamp:
@@ -118,13 +117,14 @@ def search(study: Study, query: str, *, filters: SearchFilters | None = None, li
     total = study.db.execute(f"{with_tree}SELECT count(*) {body}", params).fetchone()[0]
     rows = study.db.execute(
         f"{with_tree}SELECT s.id, t.id, t.stem, p.pseudonym, coalesce(p.participant_group, 'unknown'), s.language, "
-        f"turn.seq + 1, s.speaker, s.start, s.\"end\", turn.start, turn.\"end\", "
-        f"max(s.start - ?, coalesce(turn.start, 0)) AS w0, "
-        f"substr(t.text, max(s.start - ?, coalesce(turn.start, 0)) + 1, "
-        f"min(s.\"end\" + ?, coalesce(turn.\"end\", s.\"end\" + ?)) - max(s.start - ?, coalesce(turn.start, 0))) "
-        f"{body} ORDER BY t.stem, s.start LIMIT ?", [width] * 5 + params + [limit]).fetchall()
+        f"turn.seq + 1, s.speaker, s.start, s.\"end\", turn.start, turn.\"end\" {body} ORDER BY t.stem, s.start LIMIT ?",
+        params + [limit]).fetchall()
+    texts = _texts(study, {r[1] for r in rows})  # each transcript read once, not once per hit
     hits: list[dict[str, Any]] = []
-    for sid, tid, stem, who, group, lang, turn, speaker, s_start, s_end, t_start, t_end, w0, window in rows:
+    for sid, tid, stem, who, group, lang, turn, speaker, s_start, s_end, t_start, t_end in rows:
+        # the window stays inside the sentence's turn
+        w0 = max(s_start - width, t_start if t_start is not None else 0)
+        window = texts[tid][w0:min(s_end + width, t_end if t_end is not None else s_end + width)]
         sentence = window[s_start - w0:s_end - w0]
         spans = _locate(sentence, query, mode=mode, terms=terms) or [(0, len(sentence))]
         for a, b in spans:
@@ -137,6 +137,12 @@ def search(study: Study, query: str, *, filters: SearchFilters | None = None, li
                          "line": f"{left}[{match}]{right}", "sentence_start": s_start, "sentence_end": s_end,
                          "turn_start": t_start, "turn_end": t_end})
     return SearchResult(hits=hits, sentences=total, mode=mode, terms=terms)
+
+
+def _texts(study: Study, ids: set[int]) -> dict[int, str]:
+    """The texts of the transcripts hit, each read once (a per-row substr loads the whole text every time)."""
+    return dict(study.db.execute("SELECT id, text FROM transcripts WHERE id IN (SELECT value FROM json_each(?))",
+                                 [json.dumps(sorted(ids))]).fetchall())
 
 
 def _locate(sentence: str, query: str, *, mode: str, terms: list[str]) -> list[tuple[int, int]]:

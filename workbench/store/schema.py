@@ -300,6 +300,80 @@ def segment_turn_index(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_segments_turn ON segments(turn_id)")
 
 
+# -- 0006: each sentence carries its text and its words' positions (see workbench/services/importing.py) ---------
+# The search triggers of 0003 read substr(t.text, …) from transcripts once per inserted sentence, and SQLite loads
+# the whole text value (its overflow pages) every time: importing a 4 MB transcript took 74 times as long as
+# tokenizing it. Now a sentence segment stores its own text (segments.text; NULL on turns) and where each of its
+# words is (segments.word_spans: little-endian int32 start/end pairs in code points from the sentence start, one
+# per word of `words`), so search, suggestions and training read sentences without touching the transcript text,
+# and suggestions reuse the stored words instead of running the NLP again.
+# search_text (trigram) serves only queries holding a Chinese character (English is searched by lemma in
+# search_words), so it now indexes only sentences holding one (HAN_GLOB), as a contentless table: an English
+# import no longer builds a trigram index three times the size of its text.
+# Who indexes: a sentence inserted WITH its text is indexed by its writer, in bulk (`index_sentences`, called by
+# importing.store: FTS5 flushes its pending terms at every trigger statement, so indexing row by row from a trigger
+# cost five times the whole import). A sentence inserted WITHOUT text (another SQLite tool, an older script) gets
+# its text from its transcript and its index entries by trigger: the old per-row cost, paid only by such writers.
+# Updates and deletes keep both indexes in step by trigger. Invariant: a sentence is in search_words exactly when
+# its text is not NULL, and in search_text exactly when its text also holds a Chinese character.
+HAN_GLOB = "'*[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]*'"
+_SEGMENT_TEXT_BEFORE = [
+    "ALTER TABLE segments ADD COLUMN text TEXT",
+    "ALTER TABLE segments ADD COLUMN word_spans BLOB",
+    "DROP TRIGGER search_segments_insert",
+    "DROP TRIGGER search_segments_delete",
+    "DROP TRIGGER search_segments_update",
+    "DROP TABLE search_text",
+]
+_SEGMENT_TEXT_AFTER = [
+    "CREATE VIRTUAL TABLE search_text USING fts5(text, content='', tokenize='trigram')",
+    f"""INSERT INTO search_text (rowid, text) SELECT id, text FROM segments
+        WHERE kind = 'sentence' AND text GLOB {HAN_GLOB}""",
+    """CREATE TRIGGER segments_text_fill AFTER INSERT ON segments WHEN new.kind = 'sentence' AND new.text IS NULL BEGIN
+        UPDATE segments SET text = (SELECT substr(t.text, new.start + 1, new."end" - new.start) FROM transcripts t
+            WHERE t.id = new.transcript_id) WHERE id = new.id;
+    END""",
+    f"""CREATE TRIGGER search_segments_delete AFTER DELETE ON segments
+    WHEN old.kind = 'sentence' AND old.text IS NOT NULL BEGIN
+        INSERT INTO search_words (search_words, rowid, words) VALUES ('delete', old.id, old.words);
+        INSERT INTO search_text (search_text, rowid, text) SELECT 'delete', old.id, old.text
+            WHERE old.text GLOB {HAN_GLOB};
+    END""",
+    f"""CREATE TRIGGER search_segments_update AFTER UPDATE OF words, text, kind ON segments BEGIN
+        INSERT INTO search_words (search_words, rowid, words)
+            SELECT 'delete', old.id, old.words WHERE old.kind = 'sentence' AND old.text IS NOT NULL;
+        INSERT INTO search_text (search_text, rowid, text)
+            SELECT 'delete', old.id, old.text WHERE old.kind = 'sentence' AND old.text GLOB {HAN_GLOB};
+        INSERT INTO search_words (rowid, words)
+            SELECT new.id, new.words WHERE new.kind = 'sentence' AND new.text IS NOT NULL;
+        INSERT INTO search_text (rowid, text)
+            SELECT new.id, new.text WHERE new.kind = 'sentence' AND new.text GLOB {HAN_GLOB};
+    END""",
+]
+
+
+@migrations(name="0006_segment_text")
+def segment_text(db: Database) -> None:
+    """Sentence text and word positions on each sentence segment; search_text indexes sentences with Chinese."""
+    for statement in _SEGMENT_TEXT_BEFORE:
+        db.execute(statement)
+    for (transcript_id,) in db.execute("SELECT id FROM transcripts").fetchall():
+        text = db.execute("SELECT text FROM transcripts WHERE id = ?", [transcript_id]).fetchone()[0]
+        rows = db.execute('SELECT id, start, "end" FROM segments WHERE transcript_id = ? AND kind = \'sentence\'',
+                          [transcript_id]).fetchall()
+        db.conn.executemany("UPDATE segments SET text = ? WHERE id = ?", [(text[a:b], i) for i, a, b in rows])
+    for statement in _SEGMENT_TEXT_AFTER:
+        db.execute(statement)
+
+
+def index_sentences(db: Database, *, first: int, last: int) -> None:
+    """Add the sentences with ids first..last, stored with their text, to both search indexes in bulk (see 0006)."""
+    db.execute("INSERT INTO search_words (rowid, words) SELECT id, words FROM segments "
+               "WHERE id BETWEEN ? AND ? AND kind = 'sentence' AND text IS NOT NULL", [first, last])
+    db.execute("INSERT INTO search_text (rowid, text) SELECT id, text FROM segments "
+               f"WHERE id BETWEEN ? AND ? AND kind = 'sentence' AND text GLOB {HAN_GLOB}", [first, last])
+
+
 # -- 0007: a coding's id is never given to another coding ---------------------------------------------------
 # Without AUTOINCREMENT SQLite hands the largest deleted id to the next coding, so "coding 57" in the audit log
 # could name two passages. SQLite cannot add AUTOINCREMENT in place: the table is rebuilt from its own stored

@@ -298,6 +298,11 @@ class Study:
         return [dict(zip(("at", "user", "action", "entity", "entity_id"), r)) for r in rows]
 
     # -- lookups -----------------------------------------------------------------------------
+    def change_stamp(self) -> tuple[int, int]:
+        """A value that changes whenever the study file changes: by another connection (data_version) or this one
+        (total_changes). Caches of query results key on it."""
+        return self.db.execute("PRAGMA data_version").fetchone()[0], self.db.conn.total_changes
+
     def counts(self) -> dict[str, int]:
         """How many of each thing the study holds."""
         queries = {

@@ -20,6 +20,8 @@ def chinese_share(text: str) -> float | None:
 
 def detect_language(text: str, *, default: str = "en") -> str:
     """'en', 'zh' or 'mixed' (code-switched speech)."""
+    if not _HAN.search(text):   # most turns of an English interview: no need to count every word
+        return "en" if _LATIN_WORD.search(text) else default
     share = chinese_share(text)
     if share is None:
         return default

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import streamlit as st
@@ -17,6 +18,8 @@ from workbench.ui.pages import script_for
 from workbench.ui.safe import md, md_quote
 
 HIDDEN = "hidden_suggestion_codes"   # session state: codes whose suggestions this coder hid for the session
+
+LIST_PAGE = 50   # the list draws one page: 9,000 collapsed rows cost a second on every rerun
 
 
 def current(suggestions: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -72,7 +75,7 @@ def render(study: Study, user: User, transcript_id: int) -> list[dict[str, Any]]
         _review(study, user, item, len(suggestions))
     _accept_all(study, user, transcript_id, suggestions)
     with st.expander(f"All {len(suggestions)} open suggestions"):
-        for s in suggestions:
+        for s in page_of(suggestions, key="suggestion_list_page"):
             st.markdown(f"**{md(s['name_en'])}** · {s['score']:.2f} · {md(s['method'])} — "
                         f"{md(s['snippet'][:90])}{'…' if len(s['snippet']) > 90 else ''}")
     return suggestions if shown else []
@@ -136,6 +139,17 @@ def render_suggestion(item: dict[str, Any], details: dict[str, Any], *, total: i
     st.markdown(md_quote(item["snippet"], limit=300))
 
 
+def page_of(items: list[dict[str, Any]], *, key: str, size: int = LIST_PAGE) -> list[dict[str, Any]]:
+    """The page of a long list chosen with a page picker (drawn only when there is more than one page)."""
+    pages = max((len(items) + size - 1) // size, 1)
+    if pages == 1:
+        return items
+    number = st.number_input(f"Page (of {pages}, {size} a page)", min_value=1, max_value=pages, step=1, key=key)
+    start = (min(int(number), pages) - 1) * size
+    st.caption(f"Suggestions {start + 1}–{min(start + size, len(items))} of {len(items)}, in text order.")
+    return items[start:start + size]
+
+
 def _review(study: Study, user: User, item: dict[str, Any], total: int) -> None:
     with st.container(border=True, key="suggestion_review"):
         render_suggestion(item, suggestion_details(study, [item["id"]]).get(item["id"], {}), total=total)
@@ -159,12 +173,13 @@ def _review(study: Study, user: User, item: dict[str, Any], total: int) -> None:
 
 
 def _accept_all(study: Study, user: User, transcript_id: int, suggestions: list[dict[str, Any]]) -> None:
-    codes = sorted({s["code_id"] for s in suggestions})
+    per_code = Counter(s["code_id"] for s in suggestions)   # counted once, not once per option drawn
+    codes = sorted(per_code)
     cols = st.columns([3, 2])
     code = cols[0].selectbox("Accept all for one code", codes, key="accept_all_code",
-                             format_func=lambda c: f"{c} ({sum(s['code_id'] == c for s in suggestions)})")
+                             format_func=lambda c: f"{c} ({per_code[c]})")
     if st.session_state.get("confirm_accept_all") == code:
-        st.warning(f"Accept all {sum(s['code_id'] == code for s in suggestions)} open suggestions for {md(code)}?")
+        st.warning(f"Accept all {per_code[code]} open suggestions for {md(code)}?")
         yes, no = st.columns(2)
         if yes.button("Yes, accept all", key="accept_all_yes", type="primary"):
             try:

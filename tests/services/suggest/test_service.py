@@ -146,3 +146,57 @@ def test_each_stored_suggestion_explains_itself(study, transcript, suggested):
     assert details["patterns"] and all({"pattern", "words", "synonym", "negated"} <= set(p) for p in details["patterns"])
     assert any("passport" in p["words"].lower() for p in details["patterns"])
     assert suggestion_details(study, []) == {}
+
+
+# -- issue 9: the stored words are scored, not analysed again; the suggestions stay the same ----------------
+def _suggestions_everywhere(path, *, method: str, forget_word_places: bool) -> list[list[dict]]:
+    from workbench.store.study import Study
+
+    with Study.open(path) as study:
+        if forget_word_places:   # what a study migrated by 0006 holds: sentence text, no word places
+            with study.db.conn:
+                study.db.execute("UPDATE segments SET word_spans = NULL")
+        ids = [r[0] for r in study.db.execute("SELECT id FROM transcripts ORDER BY id")]
+        for tid in ids:
+            generate(study, tid, by="chan", method=method)
+        return [[{k: v for k, v in r.items() if k not in ("id", "created_at")} for r in list_suggestions(study, tid)]
+                for tid in ids]
+
+
+@pytest.mark.parametrize("method", ["rules", pytest.param("auto", marks=pytest.mark.slow)])
+def test_suggestions_from_stored_words_equal_those_from_analysing_each_sentence_again(demo, tmp_path, method):
+    from tests.helpers import copy_study
+
+    stored = _suggestions_everywhere(copy_study(demo.path, tmp_path / "a.db"), method=method, forget_word_places=False)
+    again = _suggestions_everywhere(copy_study(demo.path, tmp_path / "b.db"), method=method, forget_word_places=True)
+    assert sum(map(len, stored)) > 100 and stored == again
+
+
+def test_generate_analyses_nothing_when_the_words_are_stored(demo, tmp_path, monkeypatch):
+    from tests.helpers import copy_study
+    from workbench.services.suggest import units
+    from workbench.store.study import Study
+
+    with Study.open(copy_study(demo.path, tmp_path / "c.db")) as study:
+        study_rules_ready = generate(study, 1, by="chan", method="rules")   # warm: rules compiled
+        assert study_rules_ready.stored > 0
+        analysed: list[int] = []
+        real = units.units_from_texts
+        monkeypatch.setattr(units, "units_from_texts", lambda texts, **kw: analysed.append(len(texts)) or real(texts, **kw))
+        generate(study, 2, by="chan", method="rules")
+        assert analysed == [0]
+
+
+def test_listed_suggestions_are_kept_until_the_study_changes(demo, tmp_path):
+    from tests.helpers import copy_study
+    from workbench.store.study import Study
+
+    path = copy_study(demo.path, tmp_path / "d.db")
+    with Study.open(path) as study, Study.open(path) as other:
+        generate(study, 1, by="chan", method="rules")
+        first = list_suggestions(study, 1)
+        assert list_suggestions(study, 1) == first and list_suggestions(study, 1)[0] is first[0]   # kept
+        reject(study, first[0]["id"], by="chan")                    # a change through this connection
+        assert [r["id"] for r in list_suggestions(study, 1)] == [r["id"] for r in first[1:]]
+        accept(other, first[1]["id"], by="reyes")                   # … and through another one
+        assert [r["id"] for r in list_suggestions(study, 1)] == [r["id"] for r in first[2:]]

@@ -29,6 +29,7 @@ from workbench.services.suggest.trainer import folds as make_folds
 from workbench.services.suggest.trainer import train
 from workbench.services.suggest.training import training_set
 from workbench.services.suggest.units import Unit, units_from_texts
+from workbench.services.transcripts import transcript_text
 from workbench.store.study import Study
 
 DEFINITION = ("passage = a distinct coded span; gold = codes of every coding covering at least half of it; "
@@ -50,12 +51,14 @@ class Passage:
 def passages(study: Study) -> list[Passage]:
     """Every distinct coded span of the study with its gold codes."""
     rows = study.db.execute(
-        'SELECT k.transcript_id, k.start, k."end", k.code_id, substr(t.text, k.start + 1, k."end" - k.start) '
-        "FROM codings k JOIN codes c ON c.id = k.code_id JOIN transcripts t ON t.id = k.transcript_id "
+        'SELECT k.transcript_id, k.start, k."end", k.code_id FROM codings k JOIN codes c ON c.id = k.code_id '
         "WHERE c.status = 'active' ORDER BY k.transcript_id, k.start, k.\"end\"").fetchall()
     by_transcript: dict[int, list[tuple[int, int, str, str]]] = defaultdict(list)
-    for tid, start, end, code, text in rows:
-        by_transcript[tid].append((start, end, code, text))
+    text, current = "", None
+    for tid, start, end, code in rows:
+        if tid != current:   # each transcript's text read once (a per-row substr reads it per coding)
+            text, current = transcript_text(study, tid), tid
+        by_transcript[tid].append((start, end, code, text[start:end]))
     result = []
     for tid, spans in by_transcript.items():
         for start, end, text in sorted({(s, e, t) for s, e, _c, t in spans}):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections import OrderedDict
@@ -13,7 +14,7 @@ from workbench.services.suggest.learned import SETTINGS, Model
 from workbench.services.suggest.reference import with_reference
 from workbench.services.suggest.rules import RuleSet
 from workbench.services.suggest.trainer import train, version_of
-from workbench.services.suggest.training import training_set, training_size
+from workbench.services.suggest.training import cached_training_set, training_key, training_size
 from workbench.store.study import Study, User, now
 
 KEEP_MODELS = 3           # older versions are deleted from the study file
@@ -94,11 +95,17 @@ def ensure_model(study: Study, *, rules: RuleSet | None, by: str | User, policy:
     current = latest(study, rules=rules)
     if policy == "never" or (policy == "auto" and current and not _stale(study, current)):
         return load(study, current["version"]) if current else None
-    data = with_reference(training_set(study), study)
+    coding_version = training_key(study)
+    key = _key(coding_version, rules=rules)
     if policy == "exact":
-        wanted = version_of(data, settings=SETTINGS, rules=rules)
-        cached = load(study, wanted)
+        known = _by_key(study, key)   # the study's coding version is unchanged since this model was trained
+        if known is not None:
+            return known
+    data = with_reference(cached_training_set(study, key=coding_version), study)
+    if policy == "exact":
+        cached = load(study, version_of(data, settings=SETTINGS, rules=rules))
         if cached is not None:
+            set_metrics(study, cached.version, {"training_key": key}, by=by)
             return cached
     try:
         model = train(data, rules=rules, progress=progress)
@@ -106,8 +113,20 @@ def ensure_model(study: Study, *, rules: RuleSet | None, by: str | User, policy:
         if policy == "always":
             raise
         return load(study, current["version"]) if current else None
-    save(study, model, by=by)
+    save(study, model, by=by, metrics={"training_key": key})
     return model
+
+
+def _key(coding_version: str, *, rules: RuleSet | None) -> str:
+    """The coding version, the settings and the rules: what a model of exactly the current codings depends on."""
+    return hashlib.sha256(json.dumps([coding_version, SETTINGS, rules.fingerprint if rules else None],
+                                     sort_keys=True).encode()).hexdigest()[:24]
+
+
+def _by_key(study: Study, key: str) -> Model | None:
+    row = study.db.execute("SELECT version FROM suggestion_models WHERE json_extract(metrics, '$.training_key') = ? "
+                           "ORDER BY id DESC LIMIT 1", [key]).fetchone()
+    return load(study, row[0]) if row else None
 
 
 def _stale(study: Study, current: dict[str, Any]) -> bool:

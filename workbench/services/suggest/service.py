@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from workbench.errors import InputError, NotFoundError
 from workbench.services.coding import add_coding
@@ -20,12 +21,15 @@ from workbench.services.suggest.methods import method as method_named
 from workbench.services.suggest.models import ensure_model
 from workbench.services.suggest.rules import RuleSet, compile_rules
 from workbench.services.suggest.training import covers
-from workbench.services.suggest.units import units_from_texts
+from workbench.services.suggest.units import units_from_sentences
 from workbench.services.transcripts import transcript_text
 from workbench.store.study import Study, User, now
 
 THRESHOLDS = {m.name: m.threshold for m in METHODS.values()}  # see methods.py for how they were chosen
 PER_SENTENCE = 2
+# per open Study (gone with it): (transcript, status) -> (change stamp, rows)
+_LISTED: WeakKeyDictionary[Study, dict[tuple[int, str | None], tuple[tuple[int, int], list[dict[str, Any]]]]] = \
+    WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -49,15 +53,16 @@ def generate(study: Study, transcript_id: int, *, by: str | User, method: str = 
     """Replace the open suggestions of one transcript (only its sentences are scored)."""
     actor = study.actor(by, action="suggestions.generate")
     chosen = method_named(method)
-    text = transcript_text(study, transcript_id)
+    if not study.db.execute("SELECT 1 FROM transcripts WHERE id = ?", [transcript_id]).fetchone():
+        raise NotFoundError(f"no transcript with id {transcript_id}")
     rules = study_rules(study)
     model = ensure_model(study, rules=rules, by=actor, progress=progress) if chosen.uses_model else None
     if not chosen.uses_rules and model is None:
         raise InputError("there is no learned model yet: code more passages, or use the rules")
     rows = study.db.execute(
-        'SELECT start, "end", language, turn_id FROM segments WHERE transcript_id = ? AND kind = \'sentence\' '
-        "AND is_interviewer = 0 ORDER BY start", [transcript_id]).fetchall()
-    units = units_from_texts([text[r[0]:r[1]] for r in rows], languages=[r[2] for r in rows])
+        'SELECT start, "end", language, turn_id, text, words, word_spans FROM segments WHERE transcript_id = ? '
+        "AND kind = 'sentence' AND is_interviewer = 0 ORDER BY start", [transcript_id]).fetchall()
+    units = units_from_sentences([(r[4], r[2], r[5], r[6]) for r in rows])
     cut = THRESHOLDS[method if model is not None else "rules"] if threshold is None else threshold
     per_code = thresholds(study, base=cut) if threshold is None else {}   # calibrated by the team's decisions
     ranked = rank(units, rules=rules, model=model, method=method, top=PER_SENTENCE,
@@ -110,15 +115,29 @@ def _merge(items: list[tuple[int, int, tuple[int, int], Suggestion]]) -> list[tu
 
 
 def list_suggestions(study: Study, transcript_id: int, *, status: str | None = "open") -> list[dict[str, Any]]:
-    """Suggestions of a transcript in text order, best first at equal positions, with code names and text."""
+    """Suggestions of a transcript in text order, best first at equal positions, with code names and text.
+
+    The rows are kept until the study changes (a coding page rerun reads thousands of them otherwise): read
+    them, do not modify them.
+    """
+    kept = _LISTED.setdefault(study, {})
+    stamp = study.change_stamp()
+    cached = kept.get((transcript_id, status))
+    if cached is not None and cached[0] == stamp:
+        return list(cached[1])
     sql = ('SELECT g.id, g.transcript_id, g.start, g."end", g.code_id, c.name_en, c.name_zh, c.color, g.method, '
-           "g.model_version, g.score, g.evidence, g.status, g.created_at, "
-           'substr(t.text, g.start + 1, g."end" - g.start) AS snippet FROM suggestions g '
-           "JOIN codes c ON c.id = g.code_id JOIN transcripts t ON t.id = g.transcript_id WHERE g.transcript_id = ? "
+           "g.model_version, g.score, g.evidence, g.status, g.created_at FROM suggestions g "
+           "JOIN codes c ON c.id = g.code_id WHERE g.transcript_id = ? "
            + ("AND g.status = ? " if status else "") + "ORDER BY g.start, g.score DESC, g.id")
     cursor = study.db.execute(sql, [transcript_id, status] if status else [transcript_id])
     columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+    rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
+    text = transcript_text(study, transcript_id) if rows else ""   # read once: a per-row substr reads it per row
+    for row in rows:
+        row["snippet"] = text[row["start"]:row["end"]]
+    kept.clear()   # one transcript's rows at a time: the one on the page
+    kept[(transcript_id, status)] = (stamp, rows)
+    return list(rows)
 
 
 def suggestion_details(study: Study, suggestion_ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -26,8 +26,8 @@ CONCEPT_SHARE = 0.35   # weight of the rules cosine in the blend
 
 def _candidates(study: Study, code_id: str | None) -> list[tuple[Any, ...]]:
     rows = study.db.execute(
-        'SELECT s.transcript_id, t.stem, s.start, s."end", s.language, s.words, '
-        'substr(t.text, s.start + 1, s."end" - s.start) FROM segments s JOIN transcripts t ON t.id = s.transcript_id '
+        'SELECT s.transcript_id, t.stem, s.start, s."end", s.language, s.words, s.text '
+        "FROM segments s JOIN transcripts t ON t.id = s.transcript_id "
         "WHERE s.kind = 'sentence' AND s.is_interviewer = 0 AND s.words != '' ORDER BY s.transcript_id, s.start"
     ).fetchall()
     if code_id is None:

@@ -14,7 +14,8 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -81,9 +82,8 @@ def training_set(study: Study, *, transcripts: set[int] | None = None, seeds: bo
     data = TrainingSet(codings=sum(map(len, codings.values())), rejections=sum(map(len, rejected.values())))
     for tid in sorted(codings):
         rows = study.db.execute(
-            'SELECT s.start, s."end", s.language, s.words, s.is_interviewer, '
-            'substr(t.text, s.start + 1, s."end" - s.start) FROM segments s JOIN transcripts t '
-            "ON t.id = s.transcript_id WHERE s.transcript_id = ? AND s.kind = 'sentence' ORDER BY s.start",
+            'SELECT start, "end", language, words, is_interviewer, text FROM segments '
+            "WHERE transcript_id = ? AND kind = 'sentence' ORDER BY start",
             [tid]).fetchall()
         starts = [r[0] for r in rows]
         positives: dict[int, set[str]] = defaultdict(set)
@@ -108,6 +108,46 @@ def training_set(study: Study, *, transcripts: set[int] | None = None, seeds: bo
             data.positives.append(frozenset({code}))
             data.negatives.append(frozenset())
             data.groups.append(SEED_GROUP)
+    return data
+
+
+def training_key(study: Study) -> str:
+    """The study's coding version: a hash of everything `training_set` reads, computed without reading texts.
+
+    It covers the codings of active codes, rejected suggestions, the codebook's seed texts and, per transcript,
+    which sentence rows exist (re-importing or re-segmenting a transcript gives new rows); it is what cached
+    training sets and stored models are found by, so nothing is rebuilt while nothing changed.
+    """
+    h = hashlib.sha256()
+    for sql in ('SELECT k.transcript_id, k.start, k."end", k.code_id FROM codings k JOIN codes c ON c.id = k.code_id '
+                "WHERE c.status = 'active' ORDER BY 1, 2, 3, 4",
+                'SELECT transcript_id, start, "end", code_id FROM suggestions WHERE status = \'rejected\' '
+                "ORDER BY 1, 2, 3, 4",
+                "SELECT id, definition_en, definition_zh, include, examples FROM codes WHERE status = 'active' "
+                "ORDER BY position, id",
+                "SELECT transcript_id, count(*), min(id), max(id) FROM segments WHERE kind = 'sentence' "
+                "AND transcript_id IN (SELECT transcript_id FROM codings) GROUP BY 1"):
+        h.update(json.dumps(study.db.execute(sql).fetchall(), ensure_ascii=False).encode())
+    return h.hexdigest()[:24]
+
+
+_CACHED: OrderedDict[tuple[str, str], TrainingSet] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def cached_training_set(study: Study, *, key: str | None = None) -> TrainingSet:
+    """`training_set(study)` of the study's current coding version, built once per process and version."""
+    key = key or training_key(study)
+    with _cache_lock:
+        found = _CACHED.get((study.path, key))
+        if found is not None:
+            _CACHED.move_to_end((study.path, key))
+            return found
+    data = training_set(study)
+    with _cache_lock:
+        _CACHED[(study.path, key)] = data
+        while len(_CACHED) > 2:
+            _CACHED.popitem(last=False)
     return data
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workbench.text.analysis import Word, analyse_many, word_spans
 from workbench.text.language import detect_language
-from workbench.text.nlp import Word, analyse_many
 
 
 @dataclass(frozen=True)
@@ -38,3 +38,22 @@ def units_from_texts(texts: list[str], *, languages: list[str] | None = None) ->
 def unit_from_stored(text: str, words: str, language: str) -> Unit:
     """A unit from a stored segment: its text and the space-separated words saved at import."""
     return Unit(text, language, tuple(Word(-1, -1, w) for w in words.split()))
+
+
+def units_from_sentences(rows: list[tuple[str, str, str, bytes | None]]) -> list[Unit]:
+    """Units of stored sentences (text, language, words, word spans): the words saved at import, with their
+    positions, so nothing is analysed again; a sentence stored without positions is analysed afresh."""
+    units: list[Unit | None] = []
+    missing: list[int] = []
+    for text, language, words, spans in rows:
+        norms = words.split(" ") if words else []
+        places = word_spans(spans) if spans is not None else []
+        if spans is None or len(places) != len(norms):
+            missing.append(len(units))
+            units.append(None)
+        else:
+            units.append(Unit(text, language, tuple(map(Word, *zip(*places), norms)) if norms else ()))
+    for index, unit in zip(missing, units_from_texts([rows[i][0] for i in missing],
+                                                     languages=[rows[i][1] for i in missing])):
+        units[index] = unit
+    return [u for u in units if u is not None]

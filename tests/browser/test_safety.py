@@ -17,6 +17,7 @@ from workbench.services.coding import add_coding, find_span
 from workbench.services.importing import prepare, store
 from workbench.services.memos import add_memo
 from workbench.services.participants import ParticipantInfo
+from workbench.services.pii_gate import Decision, Gate
 from workbench.services.transcripts import transcript_text
 from workbench.store.study import Study
 from workbench.ui.pages import registry
@@ -50,8 +51,10 @@ def _hostile_study(source: Path, target: Path) -> Path:
     with Study.open(target) as study:
         study.add_user(username=ADMIN, role="admin", password=PASSWORD, display_name=f"Admin {ALL}")
         study.set_meta("title", f"Study {ALL}", by=ADMIN)
+        # the payloads' web addresses would hold the file at the PII gate: kept, for a reason, to test the markup
         prepared = prepare(HOSTILE_NAME, f"Interviewer: Tell me. {ALL}\nDewi: They kept my passport. {ALL}\n"
-                           f"Interviewer: And then?\nDewi: I waited. {ALL}\n".encode())
+                           f"Interviewer: And then?\nDewi: I waited. {ALL}\n".encode(),
+                           gate=Gate(decision=Decision.override("hostile test payloads, no personal data")))
         tid = store(study, prepared, by=ADMIN, participant=ParticipantInfo(
             f"Dewi {PAYLOADS[0]} {PAYLOADS[1]}", "survivor", {f"origin {PAYLOADS[1]}": f"Java {ALL}"}))
         add_code(study, code_id="barriers/xss", parent="barriers", name_en=f"Code {ALL}", name_zh=f"編碼 {ALL}",

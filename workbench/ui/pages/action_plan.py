@@ -46,7 +46,7 @@ def render() -> None:
     for pillar, measures in summary.groupby("pillar", sort=False):
         st.subheader(md(str(pillar).capitalize()))
         for row in measures.itertuples(index=False):
-            label = (f"{md(row.measure)} — {md(getattr(row, title))} · {row.participants} participants "
+            label = (f"{row.measure} — {getattr(row, title)} · {row.participants} participants "
                      f"({row.participants_facilitator} facilitator, {row.participants_barrier} barrier)")
             with st.expander(md(label)):
                 _measure_detail(study, row, mapping, filters, lang)

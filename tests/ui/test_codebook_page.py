@@ -79,3 +79,18 @@ def test_delete_a_code_without_codings(ui_study, demo):
     assert any("Deleted" in s.value for s in at.success)
     with Study.open(ui_study) as study:
         assert study.db["codes"].get("barriers/spare")["status"] == "deleted"
+
+
+def test_a_failed_add_keeps_what_was_typed_and_a_good_one_empties_the_form(ui_study, demo):
+    at = open_page(logged_in("chan", demo.passwords["chan"]), "codebook")
+    by_label(at.text_input, "New code id").input(CODE)  # taken: refused
+    by_label(at.text_input, "Name (English)").input("Typed with care")
+    by_label(at.button, "Add code").click()
+    at.run()
+    assert at.error and by_label(at.text_input, "Name (English)").value == "Typed with care"
+    by_label(at.text_input, "New code id").input("barriers/typed")
+    by_label(at.button, "Add code").click()
+    at.run()
+    assert not at.error and by_label(at.text_input, "Name (English)").value == ""
+    with Study.open(ui_study) as study:
+        assert get_code(study, "barriers/typed")["name_en"] == "Typed with care"

@@ -112,16 +112,21 @@ def _editor(study: Study, user: User, codes: list[dict[str, Any]], measures: dic
 
 
 def _add_form(study: Study, user: User, names: dict[str, str]) -> None:
-    with st.form("add_code", clear_on_submit=True):
+    # A failed add keeps what was typed; after an add a new form key gives empty fields.
+    version = st.session_state.setdefault("add_code_form", 0)
+    with st.form(f"add_code_{version}"):
         parent = st.selectbox("Parent", [None, *names], format_func=lambda i: "(top-level theme)" if i is None else names[i])
         code_id = st.text_input("New code id", placeholder="barriers/new_code")
         name_en = st.text_input("Name (English)")
         name_zh = st.text_input("Name (中文)")
         definition = st.text_area("Definition", height=68)
         if st.form_submit_button("Add code"):
-            attempt(lambda: add_code(study, code_id=code_id.strip(), parent=parent, name_en=name_en.strip(),
-                                     name_zh=name_zh.strip(), definition_en=definition.strip(), by=user),
-                    f"Added {code_id}.", key=DONE)
+            def add() -> None:
+                add_code(study, code_id=code_id.strip(), parent=parent, name_en=name_en.strip(),
+                         name_zh=name_zh.strip(), definition_en=definition.strip(), by=user)
+                st.session_state["add_code_form"] = version + 1
+
+            attempt(add, f"Added {code_id}.", key=DONE)
 
 
 def hex_colour(value: str | None) -> str:

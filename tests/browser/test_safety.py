@@ -153,8 +153,6 @@ def test_finding2_no_data_field_runs_script_or_renders_markup_on_any_page(hostil
     assert recorder.csp == [], recorder.csp[:3]
 
 
-@pytest.mark.xfail(strict=True, reason="the coding page still renders a coding memo as Markdown; its rewrite is "
-                                      "helper i10a's (issue 13 finding 2): drop this mark when it lands")
 def test_finding2_the_coding_page_renders_no_markup(hostile_server, page):
     base, _ = hostile_server
     recorder = Recorder(page, base)
@@ -162,7 +160,10 @@ def test_finding2_the_coding_page_renders_no_markup(hostile_server, page):
     login(page, base, ADMIN, PASSWORD, path=f"coding?transcript={stem}")
     for summary in page.locator("[data-testid='stExpander'] summary").all()[:12]:
         summary.click()
+    page.locator("[data-testid='transcript-view'] mark[data-coding-id]").first.click()  # its panel: memo, names
+    page.get_by_text("Codings here").first.wait_for()
     wait_ready(page)
+    assert "Coding memo <img src=x" in page.locator("[data-testid='stMain']").inner_text()  # shown as its text
     assert page.evaluate(MARKUP_JS) == []
     assert recorder.dialogs == [] and recorder.off_host() == []
 

@@ -69,7 +69,7 @@ def filter_widgets(study: Study, *, key: str, show: tuple[str, ...] = ("group", 
     return Filters(groups=chosen.get("group", ()), languages=chosen.get("language", ()),
                    coders=chosen.get("coder", ()), assessments=chosen.get("assessment", ()),
                    measures=chosen.get("measure", ()), codes=chosen.get("code", ()), include_derived=derived,
-                   layer=layer)
+                   layer=layer, blind_for=session.require_user().username)
 
 
 def layer_switch(*, key: str) -> str:

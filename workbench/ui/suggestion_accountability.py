@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workbench.services.agreement import accountability, by_model
+from workbench.services.suggest.accountability import accountability, by_model
 from workbench.store.study import Study
 
 MEASURES_EXPLAINED = (

@@ -32,6 +32,9 @@ class Filters:
     participants: tuple[str, ...] = ()  # pseudonyms
     transcripts: tuple[str, ...] = ()  # stems
     layer: str = "coders"  # "coders": every coder's own codings; "consensus": the consensus layer (vocab.LAYERS)
+    # The username of a viewer who codes some transcripts blind: other coders' codings on those transcripts are
+    # left out until the viewer marks them done (blind double coding, services/agreement/assignments.py).
+    blind_for: str | None = None
     # Measures: count only the attributions coders confirmed (False), or also those derived from the
     # codebook's code → measure mapping on codings nobody decided on (True). See services/attributions.py.
     include_derived: bool = False
@@ -64,7 +67,7 @@ class Filters:
 # language); any other active filter, such as one added later, makes the analysis read the codings themselves.
 # The layer is a condition on the coder, which every summary row carries.
 SUMMARY_FIELDS = frozenset({"groups", "languages", "coders", "assessments", "codes", "participants", "transcripts",
-                            "include_derived", "layer"})
+                            "include_derived", "layer", "blind_for"})
 
 
 def _in(column: str, values: tuple[str, ...], params: list[Any]) -> str:
@@ -93,6 +96,11 @@ def where_clause(filters: Filters, params: list[Any], *, measures: bool = True) 
     # The consensus layer is the reserved account's codings; every other analysis leaves them out.
     conds = [f"k.coder_id {'=' if LAYERS.check(filters.layer) == 'consensus' else '!='} "
              f"(SELECT id FROM users WHERE username = '{CONSENSUS_USER}')"]
+    if filters.blind_for:  # a blind coder's own codings only, on the transcripts they have not marked done
+        params.append(filters.blind_for)
+        conds.append("NOT EXISTS (SELECT 1 FROM transcript_coders a JOIN users v ON v.id = a.coder_id "
+                     "WHERE a.transcript_id = k.transcript_id AND v.username = ? AND a.blind = 1 "
+                     "AND a.done_at IS NULL AND k.coder_id != a.coder_id)")
     if filters.groups:
         conds.append(_in(f"coalesce(p.participant_group, '{NO_GROUP}')", filters.groups, params))
     if filters.languages:

@@ -13,6 +13,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from workbench.errors import InputError, NotFoundError
+from workbench.services.agreement.assignments import is_blind
 from workbench.services.coding import add_coding
 from workbench.services.suggest.combine import Suggestion, rank
 from workbench.services.suggest.feedback import thresholds
@@ -67,7 +68,8 @@ def generate(study: Study, transcript_id: int, *, by: str | User, method: str = 
     per_code = thresholds(study, base=cut) if threshold is None else {}   # calibrated by the team's decisions
     ranked = rank(units, rules=rules, model=model, method=method, top=PER_SENTENCE,
                   min_score=min([cut, *per_code.values()]))
-    taken = _taken(study, transcript_id)
+    taken = _taken(study, transcript_id,
+                   blind_coder=actor.id if is_blind(study, transcript_id, user=actor) else None)
     spans = _merge([(row[0], row[1], (row[3], index), s) for index, (row, found) in enumerate(zip(rows, ranked))
                     for s in found if s.score >= per_code.get(s.code, cut)
                     and not any(covers(row[0], row[1], a, b) for a, b in taken.get(s.code, []))])
@@ -83,13 +85,17 @@ def generate(study: Study, transcript_id: int, *, by: str | User, method: str = 
     return Generated(transcript_id, len(spans), method if model is not None else "rules", version)
 
 
-def _taken(study: Study, transcript_id: int) -> dict[str, list[tuple[int, int]]]:
-    """Spans per code already coded, or already decided as suggestions (never suggested again)."""
+def _taken(study: Study, transcript_id: int, *, blind_coder: int | None = None) -> dict[str, list[tuple[int, int]]]:
+    """Spans per code already coded, or already decided as suggestions (never suggested again).
+
+    For a coder coding the transcript blind only their own codings count, so the suggestions do not trace
+    the other coders' work.
+    """
     taken: dict[str, list[tuple[int, int]]] = {}
     for code, start, end in study.db.execute(
-            'SELECT code_id, start, "end" FROM codings WHERE transcript_id = ? UNION ALL '
-            'SELECT code_id, start, "end" FROM suggestions WHERE transcript_id = ? AND status != \'open\'',
-            [transcript_id, transcript_id]).fetchall():
+            'SELECT code_id, start, "end" FROM codings WHERE transcript_id = ? AND (? IS NULL OR coder_id = ?) '
+            'UNION ALL SELECT code_id, start, "end" FROM suggestions WHERE transcript_id = ? AND status != \'open\'',
+            [transcript_id, blind_coder, blind_coder, transcript_id]).fetchall():
         taken.setdefault(code, []).append((start, end))
     return taken
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from workbench.services.agreement.stats import cohen_kappa
 from workbench.services.agreement.units import Span, unit_table
-from workbench.services.suggest import suggestion_counts
+from workbench.services.suggest.service import suggestion_counts
 from workbench.store.schema import CONSENSUS_USER
 from workbench.store.study import Study
 

@@ -1,4 +1,4 @@
-"""workbench.services.agreement.accountability: suggestions per code and model, and κ against hand coding."""
+"""workbench.services.suggest.accountability: suggestions per code and model, and κ against hand coding."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import pytest
 from sklearn.metrics import cohen_kappa_score
 
 from tests.helpers import CODE_DELAY, CODE_PASSPORT, CODE_WAGES, INTERVIEW, PASSWORD, import_text
-from workbench.services.agreement import accountability, by_model, mark_done
+from workbench.services.agreement import mark_done
 from workbench.services.coding import add_coding, find_span
 from workbench.services.suggest import accept, reject
+from workbench.services.suggest.accountability import accountability, by_model
 from workbench.services.transcripts import transcript_text
 
 

@@ -74,7 +74,10 @@ def test_sigkill_mid_import_leaves_the_study_consistent_and_the_file_absent(stud
     """kill -9 during a large import: no partial transcript, segments or search rows (this held; keep it so)."""
     big = tmp_path / "big.txt"
     turn = "Dewi: They kept my passport and my wages for five months, and I waited at the tribunal. "
-    big.write_text("\n".join(f"Interviewer: Question {i}?\n{turn * 3}" for i in range(6000)))
+    # big enough that writing its segments takes seconds: a bulk import of a small file commits before the kill
+    big.write_text("\n".join(f"Interviewer: Question {i}?\n{turn * 3}" for i in range(24000)))
+    # the transcript's text goes into the WAL first; past it by a megabyte, the segments are being written
+    writing_segments = big.stat().st_size + 1_000_000
     study.close()
     wal = tmp_path / "study.db-wal"
     process = subprocess.Popen([sys.executable, "-m", "workbench.cli", "import", study.path, str(big)],
@@ -82,7 +85,7 @@ def test_sigkill_mid_import_leaves_the_study_consistent_and_the_file_absent(stud
     try:
         deadline = time.time() + 600
         while time.time() < deadline and process.poll() is None:
-            if wal.exists() and wal.stat().st_size > 1_000_000:  # the import's transaction is writing
+            if wal.exists() and wal.stat().st_size > writing_segments:  # inside the import's transaction
                 break
             time.sleep(0.02)
         assert process.poll() is None, "the import finished before it could be killed; make the file bigger"

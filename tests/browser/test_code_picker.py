@@ -32,7 +32,10 @@ def test_passport_and_enter_apply_exactly_document_retention(app_server, page, d
     base, study = app_server
     _open(page, base, demo)
     select_passage(page, PASSPORT_PASSAGE)
-    assert page.evaluate("document.activeElement.getAttribute('role')") == "combobox"  # type at once
+    # Type at once: the selection's rerun moves the focus to the picker's search box (waited for, not raced: under
+    # load the rerun can start after wait_ready's first look).
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.getAttribute('role') === 'combobox'", timeout=15_000)
     find_code(page, "passport")
     assert page.get_by_role("option").first.inner_text().startswith("Document retention")
     page.keyboard.press("Enter")

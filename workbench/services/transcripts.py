@@ -73,8 +73,9 @@ def transcript_choices(study: Study) -> list[dict[str, Any]]:
 
 
 def transcript(study: Study, transcript_id: int) -> dict[str, Any]:
-    """One transcript's metadata and text."""
-    rows = rows_of(study, "SELECT t.*, p.pseudonym AS participant, p.participant_group AS participant_group "
+    """One transcript's metadata and text, with how many codings it holds (every coder's)."""
+    rows = rows_of(study, "SELECT t.*, p.pseudonym AS participant, p.participant_group AS participant_group, "
+                        "(SELECT count(*) FROM codings k WHERE k.transcript_id = t.id) AS codings "
                         "FROM transcripts t LEFT JOIN participants p ON p.id = t.participant_id WHERE t.id = ?",
                  [transcript_id])
     row = rows[0]

@@ -100,8 +100,7 @@ def _flagged(study: Study, user: User, transcript_id: int) -> None:
 def delete_section(study: Study, user: User, transcript_id: int) -> None:
     """Delete a transcript with everything coded on it (admins), after typing its name."""
     current = transcript(study, transcript_id)
-    codings = study.db.execute("SELECT count(*) FROM codings WHERE transcript_id = ?", [transcript_id]).fetchone()[0]
-    st.warning(md(f"Deleting {current['stem']} removes its text, its {codings} coding(s) by every coder, its "
+    st.warning(md(f"Deleting {current['stem']} removes its text, its {current['codings']} coding(s) by every coder, its "
                   "suggestions and the memos on it. This cannot be undone (keep a backup of the study file)."))
     typed = st.text_input("Type the transcript's name to confirm", key=f"delete_name_{transcript_id}")
     if st.button("Delete transcript", disabled=typed.strip() != current["stem"], key=f"delete_{transcript_id}"):

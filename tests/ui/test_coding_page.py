@@ -264,3 +264,10 @@ def test_a_blind_coder_sees_only_their_own_codings_until_marking_done(ui_study, 
     at.run()
     caption = next(c.value for c in at.caption if "codings" in c.value and "turns" in c.value)
     assert caption.endswith(f"{everyone} codings") and not any("Blind double coding" in c.value for c in at.caption)
+
+
+def test_a_link_naming_no_transcript_is_reported_as_text(ui_study, demo):
+    link = "![x](http://example.org/a.png)"  # a crafted link's parameter must not fetch an image off the machine
+    at = open_page(logged_in("chan", demo.passwords["chan"]), "coding", transcript=link)
+    assert [w.value for w in at.warning] == [md(f"no transcript {link!r} (give its id or its file name without "
+                                                "extension)")]

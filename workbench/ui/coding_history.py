@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
+from workbench.errors import WorkbenchError
 from workbench.services import undo
 from workbench.store.study import Study, User
+from workbench.ui.writes import show_error
 
 _KEY = "undo"
 _VERBS = {"apply": "applied", "remove": "removed", "change": "changed", "measures": "set the measures of",
@@ -18,6 +21,18 @@ _VERBS = {"apply": "applied", "remove": "removed", "change": "changed", "measure
 def remember(change: undo.Change) -> None:
     """Keep a change for Undo."""
     st.session_state.setdefault(_KEY, []).append(change)
+
+
+def record(action: Callable[[], undo.Change], *, names: dict[str, str]) -> None:
+    """Run a coding change; on a domain error show it, else keep it for Undo, say what it did and rerun."""
+    try:
+        change = action()
+    except WorkbenchError as err:
+        show_error(err)
+        return
+    remember(change)
+    st.session_state["flash"] = f"Coding {describe(change, names)}."
+    st.rerun()
 
 
 def last() -> undo.Change | None:

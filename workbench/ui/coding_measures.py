@@ -10,7 +10,6 @@ from typing import Any
 
 import streamlit as st
 
-from workbench.errors import WorkbenchError
 from workbench.services import undo
 from workbench.services.attributions import coding_measures
 from workbench.services.codes import list_measures
@@ -63,11 +62,4 @@ def edit(study: Study, user: User, item: dict[str, Any], *, key: str, lang: str,
 
 def _save(study: Study, user: User, item: dict[str, Any], *, confirmed: list[str] | None,
           names: dict[str, str]) -> None:
-    try:
-        change = undo.measures(study, item["id"], by=user, confirmed=confirmed)
-    except WorkbenchError as err:
-        st.error(md(err))
-        return
-    coding_history.remember(change)
-    st.session_state["flash"] = f"Coding {coding_history.describe(change, names)}."
-    st.rerun()
+    coding_history.record(lambda: undo.measures(study, item["id"], by=user, confirmed=confirmed), names=names)

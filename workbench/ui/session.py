@@ -10,6 +10,7 @@ import streamlit as st
 from workbench.errors import AuthError, NotFoundError
 from workbench.store import accounts
 from workbench.store.study import Study, User
+from workbench.ui.safe import md
 from workbench.ui.tokens import COOKIE, SESSION_MINUTES, TOKENS
 
 
@@ -30,7 +31,7 @@ def study() -> Study:
         try:
             opened = Study.open(path)
         except (NotFoundError, AuthError) as err:
-            st.error(str(err))
+            st.error(md(err))
             st.stop()
         st.session_state["_study"] = opened
     return opened

@@ -19,15 +19,20 @@ def show_done(key: str) -> None:
         st.toast(md(message))
 
 
+def show_error(err: WorkbenchError) -> None:
+    """Show a domain error as text (it can quote data or a link's parameters); a busy study keeps what was typed."""
+    if isinstance(err, BusyError):  # nothing was written: say so, and that what was typed is still there to save again
+        st.error(md(f"{err}. Your text is still in the form."))
+    else:
+        st.error(md(err))
+
+
 def attempt(action: Callable[[], Any], message: str | Callable[[Any], str], *, key: str) -> None:
     """Run a write; on a domain error show it (the typed values stay), else remember the message and rerun."""
     try:
         result = action()
-    except BusyError as err:  # nothing was written: say so, and that what was typed is still there to save again
-        st.error(md(f"{err}. Your text is still in the form."))
-        return
     except WorkbenchError as err:
-        st.error(md(err))
+        show_error(err)
         return
     st.session_state[key] = message(result) if callable(message) else message
     st.rerun()

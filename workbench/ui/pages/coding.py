@@ -23,6 +23,7 @@ from workbench.ui import coding_history, coding_measures, session, suggestion_pa
 from workbench.ui.code_picker import code_picker, picker_codes, picker_data
 from workbench.ui.safe import md, md_quote
 from workbench.ui.transcript_view import legend, legend_data, transcript_view, view_data
+from workbench.ui.writes import show_error
 from workbench.vocab import ASSESSMENTS, NOT_ASSESSED
 
 PAGE_TURNS = 60
@@ -136,7 +137,7 @@ def requested_transcript(study: Study, rows: list[dict[str, Any]]) -> int | None
         try:
             return resolve_transcript(study, wanted)
         except WorkbenchError as err:
-            st.warning(str(err))
+            st.warning(md(err))  # the parameter comes from a link: never markup
     return rows[0]["id"] if rows else None
 
 
@@ -267,7 +268,7 @@ def _done_mark(study: Study, user: User, transcript_id: int) -> None:
         try:
             mark_done(study, transcript_id, by=user)
         except WorkbenchError as err:
-            st.error(md(err))
+            show_error(err)
         else:
             st.session_state["flash"] = "Marked done: the other coders' codings are now shown, and this transcript " \
                                         "counts towards agreement."
@@ -285,7 +286,7 @@ def _history(study: Study, user: User, names: dict[str, str]) -> None:
         try:
             st.session_state["flash"] = coding_history.undo_last(study, by=user, names=names)
         except WorkbenchError as err:
-            st.error(str(err))
+            show_error(err)
         else:
             st.rerun()
 
@@ -333,7 +334,7 @@ def _apply_action(study: Study, user: User, transcript_id: int, codes: list[dict
                              memo=st.session_state.get("apply_memo") or None, by=user,
                              measures=coding_measures.chosen_for_apply())
     except WorkbenchError as err:
-        st.error(str(err))  # what was typed and chosen stays in the picker and the memo box
+        show_error(err)  # what was typed and chosen stays in the picker and the memo box
         return action.get("nonce")
     passage = transcript_text(study, transcript_id)[int(selection["start"]):int(selection["end"])]
     message = confirmation(change, names=code_names(codes, lang), passage=passage)
@@ -384,15 +385,9 @@ def _edit_controls(study: Study, user: User, item: dict[str, Any], codes: list[d
     memo = st.text_input("Change memo", value=item["memo"] or "", key=f"{key}_memo")
     buttons = st.columns(2)
     if buttons[0].button("Save changes", key=f"{key}_save"):
-        try:
-            change = undo.change(study, item["id"], by=user, code_id=new_code, memo=memo,
-                                 assessment="" if new_assessment == NOT_ASSESSED.value else new_assessment)
-        except WorkbenchError as err:
-            st.error(str(err))
-            return
-        coding_history.remember(change)
-        st.session_state["flash"] = f"Coding {coding_history.describe(change, names)}."
-        st.rerun()
+        coding_history.record(lambda: undo.change(
+            study, item["id"], by=user, code_id=new_code, memo=memo,
+            assessment="" if new_assessment == NOT_ASSESSED.value else new_assessment), names=names)
     if st.session_state.get("confirm_remove") == item["id"]:
         st.warning("Remove this coding?")
         yes, no = st.columns(2)

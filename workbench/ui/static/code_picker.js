@@ -2,7 +2,7 @@
 // apply it to the selected passage; Shift+Enter (or +) adds a code to apply several at once; Esc closes the list.
 // Recently used codes are one click away. There is never a "select all matches" row: what is applied is exactly
 // the codes named on the Apply button, and the page confirms them by name.
-// Data reaches the page as text: nodes are built with el() and setColour() (dom.js), never innerHTML.
+// Data reaches the page as text: nodes are built with el() and setColour() (dom.js), never parsed as HTML.
 
 function swatch(colour) {
   const node = el("span", "wb-swatch");

@@ -1,5 +1,5 @@
 // The coding page's legend: the codes drawn on this page with their colours and counts, and how each coder's
-// stripes look. Built with el() and setColour() (dom.js), never innerHTML.
+// stripes look. Built with el() and setColour() (dom.js), never parsed as HTML.
 
 export default function (component) {
   const { data, parentElement } = component;

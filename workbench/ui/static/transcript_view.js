@@ -1,7 +1,7 @@
 // Transcript view: turns with coding highlights and coding stripes in the margin; reports selections, made with
 // the mouse or the keyboard (Tab in, ↑/↓ move by sentence, Shift extends, Enter codes), as code-point offsets into
 // the stored transcript text (never UTF-16 units: 𠝹 and emoji count as one).
-// Data reaches the page as text: every node is built with el() and setColour() (dom.js), never innerHTML.
+// Data reaches the page as text: every node is built with el() and setColour() (dom.js), never parsed as HTML.
 
 const cpLen = (s) => Array.from(s).length;
 const LANE = 16; // px per stripe lane in the margin
